@@ -54,6 +54,29 @@ public static class BackendMessages
         writer.Complete();
     }
 
+    /// <summary>
+    /// NegotiateProtocolVersion: the newest minor version of major 3 this side speaks, and the <c>_pq_.</c> protocol
+    /// options it did not recognise. Sent instead of failing when a client asks for 3.x with x above ours.
+    /// </summary>
+    public static void WriteNegotiateProtocolVersion(IBufferWriter<byte> output, int newestMinorVersion, IReadOnlyList<string> unrecognizedOptions)
+    {
+        var body = 4 + 4; // minor version + option count
+        foreach (var option in unrecognizedOptions)
+        {
+            body += WireWriter.CStringLength(option);
+        }
+
+        var writer = WireWriter.Typed(output, (byte)BackendCode.NegotiateProtocolVersion, body);
+        writer.WriteInt32(newestMinorVersion);
+        writer.WriteInt32(unrecognizedOptions.Count);
+        foreach (var option in unrecognizedOptions)
+        {
+            writer.WriteCString(option);
+        }
+
+        writer.Complete();
+    }
+
     public static void WriteReadyForQuery(IBufferWriter<byte> output, TransactionStatus status)
     {
         var writer = WireWriter.Typed(output, (byte)BackendCode.ReadyForQuery, 1);

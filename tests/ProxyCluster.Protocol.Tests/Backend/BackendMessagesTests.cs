@@ -36,6 +36,14 @@ public class BackendMessagesTests
         Assert.Equal(Segments.Hex("52 0000000B 0000000B 616263"), Segments.Written(w => BackendMessages.WriteAuthenticationSaslContinue(w, "abc"u8)));
 
     [Fact]
+    public void WriteNegotiateProtocolVersion_ListsUnrecognizedOptions()
+    {
+        // 'v', length 4+4+4+"_pq_.x\0"(7) = 19, minor 0, one option
+        var expected = Segments.Hex("76 00000013 00000000 00000001 5F70715F2E7800");
+        Assert.Equal(expected, Segments.Written(w => BackendMessages.WriteNegotiateProtocolVersion(w, 0, ["_pq_.x"])));
+    }
+
+    [Fact]
     public void WriteParameterStatus_RoundTrips()
     {
         // 'S', length 25, "server_version" NUL "15.4" NUL

@@ -1,0 +1,188 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ProxyCluster.Protocol.Scram;
+
+/// <summary>
+/// The proxy as SCRAM-SHA-256 client to PostgreSQL, without channel binding. One instance per authentication:
+/// <see cref="CreateClientFirstMessage"/>, <see cref="TryCreateClientFinalMessage"/>, <see cref="VerifyServerFinalMessage"/>.
+/// </summary>
+public sealed class ScramClientExchange
+{
+    /// <summary>
+    /// PBKDF2 runs on our CPU at the server's say-so; a compromised or misconfigured upstream must not be able to
+    /// stall a node with an absurd count.
+    /// </summary>
+    public const int MaxIterations = 10_000_000;
+
+    // We never do channel binding as a client, so the GS2 header is always "n,," and c= is its base64, "biws".
+    private static ReadOnlySpan<byte> Gs2Header => "n,,"u8;
+
+    private static ReadOnlySpan<byte> ChannelBindingAttribute => "c=biws"u8;
+
+    private readonly string _password;
+    private readonly byte[] _clientFirstBare;
+
+    private State _state = State.Initial;
+    private byte[] _expectedServerSignature = [];
+
+    /// <param name="password">The upstream role's password, normalized as <see cref="ScramPassword"/> describes.</param>
+    public ScramClientExchange(string password)
+        : this(password, ScramNonce.Create(), userName: string.Empty)
+    {
+    }
+
+    /// <summary>
+    /// For tests: a fixed nonce and a user name (RFC 7677's vector signs "n=user"). The name must need no
+    /// saslname escaping.
+    /// </summary>
+    internal ScramClientExchange(string password, string clientNonce, string userName)
+    {
+        ArgumentNullException.ThrowIfNull(password);
+        ArgumentNullException.ThrowIfNull(userName);
+        if (!ScramNonce.IsPrintable(Encoding.ASCII.GetBytes(clientNonce)) || userName.AsSpan().ContainsAny(',', '='))
+        {
+            throw new ArgumentException("The nonce must be printable ASCII without commas and the user name must need no escaping.");
+        }
+
+        _password = password;
+
+        // libpq sends an empty user name: PostgreSQL takes the user from the startup packet and ignores this one.
+        _clientFirstBare = Encoding.UTF8.GetBytes("n=" + userName + ",r=" + clientNonce);
+    }
+
+    private enum State
+    {
+        Initial,
+        SentClientFirst,
+        SentClientFinal,
+        Finished,
+    }
+
+    /// <summary>Returns <c>n,,n=,r=&lt;nonce&gt;</c>.</summary>
+    public byte[] CreateClientFirstMessage()
+    {
+        if (_state != State.Initial)
+        {
+            throw new InvalidOperationException("The client-first-message has already been created.");
+        }
+
+        _state = State.SentClientFirst;
+        return [.. Gs2Header, .. _clientFirstBare];
+    }
+
+    /// <summary>
+    /// Reads <c>r=nonce,s=salt,i=iterations[,extensions]</c> and returns <c>c=biws,r=nonce,p=proof</c>. False when
+    /// the message is malformed, its nonce does not extend ours, or the iteration count is outside 1..<see cref="MaxIterations"/>.
+    /// </summary>
+    public bool TryCreateClientFinalMessage(ReadOnlySpan<byte> serverFirstMessage, [NotNullWhen(true)] out byte[]? clientFinalMessage)
+    {
+        if (_state != State.SentClientFirst)
+        {
+            throw new InvalidOperationException("TryCreateClientFinalMessage needs CreateClientFirstMessage first, and runs only once.");
+        }
+
+        _state = State.Finished;
+        clientFinalMessage = null;
+        if (!TryReadServerFirst(serverFirstMessage, out var nonce, out var salt, out var iterations))
+        {
+            return false;
+        }
+
+        byte[] clientFinalWithoutProof = [.. ChannelBindingAttribute, .. ",r="u8, .. nonce];
+        var authMessage = ScramMath.AuthMessage(_clientFirstBare, serverFirstMessage, clientFinalWithoutProof);
+
+        var normalized = ScramPassword.Normalize(_password);
+        var saltedPassword = ScramMath.SaltedPassword(normalized, salt, iterations);
+        var clientKey = ScramMath.ClientKey(saltedPassword);
+        var serverKey = ScramMath.ServerKey(saltedPassword);
+        Span<byte> clientSignature = stackalloc byte[ScramMath.KeyLength];
+        Span<byte> proof = stackalloc byte[ScramMath.KeyLength];
+        try
+        {
+            ScramMath.Signature(ScramMath.StoredKey(clientKey), authMessage, clientSignature);
+            ScramMath.Xor(clientKey, clientSignature, proof);
+            _expectedServerSignature = new byte[ScramMath.KeyLength];
+            ScramMath.Signature(serverKey, authMessage, _expectedServerSignature);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(normalized);
+            CryptographicOperations.ZeroMemory(saltedPassword);
+            CryptographicOperations.ZeroMemory(clientKey);
+            CryptographicOperations.ZeroMemory(serverKey);
+        }
+
+        clientFinalMessage = [.. clientFinalWithoutProof, .. ",p="u8, .. Encoding.ASCII.GetBytes(Convert.ToBase64String(proof))];
+        _state = State.SentClientFinal;
+        return true;
+    }
+
+    /// <summary>
+    /// Checks <c>v=ServerSignature</c> in constant time: proof that the server knew our verifier, not just relayed us.
+    /// False for a wrong signature, an "e=" error or anything malformed.
+    /// </summary>
+    public bool VerifyServerFinalMessage(ReadOnlySpan<byte> serverFinalMessage)
+    {
+        if (_state != State.SentClientFinal)
+        {
+            throw new InvalidOperationException("VerifyServerFinalMessage needs a client-final-message first, and runs only once.");
+        }
+
+        _state = State.Finished;
+        var reader = new ScramAttributeReader(serverFinalMessage);
+        if (!reader.TryRead('v', out var verifierText) || !ScramBase64.TryDecode(verifierText, out var signature))
+        {
+            return false;
+        }
+
+        while (!reader.IsAtEnd)
+        {
+            if (!reader.TryRead(out _, out _))
+            {
+                return false;
+            }
+        }
+
+        return CryptographicOperations.FixedTimeEquals(signature, _expectedServerSignature);
+    }
+
+    private bool TryReadServerFirst(ReadOnlySpan<byte> message, out ReadOnlySpan<byte> nonce, [NotNullWhen(true)] out byte[]? salt, out int iterations)
+    {
+        salt = null;
+        iterations = 0;
+        var reader = new ScramAttributeReader(message);
+        if (reader.NextIs('m') || !reader.TryRead('r', out nonce) || !reader.TryRead('s', out var saltText) || !reader.TryRead('i', out var iterationsText))
+        {
+            nonce = default;
+            return false;
+        }
+
+        // The server's nonce must start with ours and add its own part, or this is a replay or a confused server.
+        var clientNonce = _clientFirstBare.AsSpan(_clientFirstBare.AsSpan().IndexOf(",r="u8) + 3);
+        if (nonce.Length <= clientNonce.Length || !nonce.StartsWith(clientNonce) || !ScramNonce.IsPrintable(nonce))
+        {
+            return false;
+        }
+
+        if (!ScramBase64.TryDecode(saltText, out salt) ||
+            !int.TryParse(iterationsText, NumberStyles.None, CultureInfo.InvariantCulture, out iterations) ||
+            iterations is < 1 or > MaxIterations)
+        {
+            return false;
+        }
+
+        // Extensions after i= are allowed by the grammar and ignored.
+        while (!reader.IsAtEnd)
+        {
+            if (!reader.TryRead(out _, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
