@@ -1,0 +1,16 @@
+namespace ProxyCluster.Node.Configuration;
+
+/// <summary>A Postgres-protocol listener.</summary>
+public sealed class ListenerOptions
+{
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port (tests).</summary>
+    public int Port { get; set; } = 6432;
+
+    /// <summary>
+    /// Lets clients send the token itself as a cleartext password on a connection without TLS. Only for a loopback
+    /// listener on a developer's machine; the node refuses to start with it on any other address.
+    /// </summary>
+    public bool InsecureCleartextForLocalDevelopment { get; set; }
+}

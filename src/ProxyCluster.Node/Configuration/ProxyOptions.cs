@@ -1,0 +1,27 @@
+namespace ProxyCluster.Node.Configuration;
+
+/// <summary>The node's configuration, bound from the <c>Proxy</c> section of the JSON file given with <c>--config</c>.</summary>
+public sealed class ProxyOptions
+{
+    public const string SectionName = "Proxy";
+
+    /// <summary>Shown in logs and, later, in cluster membership.</summary>
+    public string NodeId { get; set; } = Environment.MachineName;
+
+    /// <summary>0–127, unique per node: encoded into the cancel keys this node mints so other nodes can route cancels here.</summary>
+    public int NodeOrdinal { get; set; }
+
+    public IList<ListenerOptions> Listeners { get; init; } = [];
+
+    public AdminOptions? Admin { get; set; }
+
+    /// <summary>JSON-lines file of token verifiers (see <c>proxyctl token mint</c>); re-read when it changes.</summary>
+    public string? TokenFile { get; set; }
+
+    public int AuthTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Connections beyond this get PostgreSQL's "sorry, too many clients already" (53300).</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    public IList<RouteOptions> Routes { get; init; } = [];
+}

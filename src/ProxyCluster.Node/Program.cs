@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using ProxyCluster.Node.Configuration;
+using ProxyCluster.Node.Hosting;
+
+const string Usage = """
+    proxycluster-node — a ProxyCluster node: a token-authenticating, policy-enforcing PostgreSQL proxy.
+
+    Usage:
+      proxycluster-node --config FILE.json
+
+    Options:
+      --config FILE   JSON configuration with a "Proxy" section: NodeId, NodeOrdinal, Listeners
+                      [{Address, Port, InsecureCleartextForLocalDevelopment}], Admin {Address, Port},
+                      TokenFile, AuthTimeoutSeconds, MaxConnections, Routes [{Name ("*" = any database),
+                      Host, Port, Database (null = as requested), User, PasswordFile | PasswordEnv}].
+                      Any setting can be overridden by an environment variable PROXYCLUSTER_Proxy__<Name>
+                      (e.g. PROXYCLUSTER_Proxy__NodeOrdinal=2).
+      -h, --help      Show this help.
+
+    cluster-config/up.sh writes a working example to cluster-config/.run/node-1.json.
+    """;
+
+SocketTuning.Apply();
+
+string? configPath = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "-h" or "--help":
+            Console.WriteLine(Usage);
+            return 0;
+        case "--config" when i + 1 < args.Length:
+            configPath = args[++i];
+            break;
+        default:
+            Console.Error.WriteLine($"unknown argument \"{args[i]}\"\n\n{Usage}");
+            return 2;
+    }
+}
+
+if (configPath is null)
+{
+    Console.Error.WriteLine($"--config is required\n\n{Usage}");
+    return 2;
+}
+
+ProxyOptions options;
+try
+{
+    options = ProxyConfigurationLoader.Load(configPath, Environment.GetEnvironmentVariables());
+}
+catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"cannot load configuration: {exception.Message}");
+    return 2;
+}
+
+try
+{
+    await using var node = ProxyNode.Create(options, logging => logging.AddSimpleConsole(console =>
+    {
+        console.SingleLine = true;
+        console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        console.UseUtcTimestamp = true;
+    }));
+    await node.StartAsync().ConfigureAwait(false);
+    await node.WaitForShutdownAsync().ConfigureAwait(false);
+    return 0;
+}
+catch (InvalidOperationException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
+catch (IOException exception)
+{
+    // Kestrel reports a port in use this way.
+    Console.Error.WriteLine($"cannot start: {exception.Message}");
+    return 1;
+}

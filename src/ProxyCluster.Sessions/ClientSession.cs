@@ -1,0 +1,203 @@
+using ProxyCluster.Protocol.Backend;
+using ProxyCluster.Protocol.Errors;
+using ProxyCluster.Protocol.Frontend;
+using ProxyCluster.Sessions.Auth;
+using ProxyCluster.Sessions.Lifecycle;
+using ProxyCluster.Sessions.Routing;
+using ProxyCluster.Sessions.Startup;
+using ProxyCluster.Sessions.Upstream;
+using ProxyCluster.Tokens;
+
+namespace ProxyCluster.Sessions;
+
+/// <summary>
+/// One client connection from its first byte to its last: negotiate, authenticate the token, connect upstream with
+/// the route's credentials, greet the client as a server would, then relay until either side ends it or the node
+/// tells it to stop. Every expected failure becomes the FATAL error PostgreSQL would send; nothing here throws to
+/// the host except cancellation of the host itself.
+/// </summary>
+public sealed class ClientSession
+{
+    private readonly SessionServices _services;
+    private readonly ClientConnection _client;
+    private readonly ClientAuthenticator _authenticator;
+
+    public ClientSession(SessionServices services, ClientConnection client)
+    {
+        _services = services;
+        _client = client;
+        _authenticator = new ClientAuthenticator(services.Tokens, services.Time);
+    }
+
+    public async Task RunAsync(CancellationToken connectionClosed)
+    {
+        var opened = await OpenAsync(connectionClosed).ConfigureAwait(false);
+        if (opened is null)
+        {
+            return;
+        }
+
+        var (token, method, database, upstream) = opened.Value;
+        await using (upstream.ConfigureAwait(false))
+        {
+            var key = _services.CancelKeys.Mint(new Cancel.CancelTarget(upstream.Route, upstream.CancelKey));
+            var handle = new SessionHandle(_services.Sessions.NextId(), token.Id, token.Principal, database, _client.RemoteAddress, _services.Time.GetUtcNow());
+            _services.Sessions.Register(handle);
+            try
+            {
+                SessionLog.Started(_services.Logger, handle.Id, token.Id, token.Principal, _client.RemoteAddress, database, method);
+                Greet(upstream, key);
+                // A revocation that landed between authentication and registration would otherwise miss this session.
+                if (TokenStillValid(token.Id) is { } revoked)
+                {
+                    handle.Post(new TerminateSession(revoked, revoked.Message));
+                }
+
+                var relay = new SessionRelay(_services, _client, upstream, handle);
+                var reason = await relay.RunAsync(connectionClosed).ConfigureAwait(false);
+                SessionLog.Ended(_services.Logger, handle.Id, reason);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !connectionClosed.IsCancellationRequested)
+            {
+                SessionLog.Failed(_services.Logger, handle.Id, exception.GetType().Name, exception.Message);
+            }
+            finally
+            {
+                _services.Sessions.Unregister(handle);
+                _services.CancelKeys.Release(key);
+            }
+        }
+    }
+
+    /// <summary>Everything up to an authenticated client and a ready upstream; null when the connection is already done.</summary>
+    private async Task<(TokenRecord Token, string Method, string Database, UpstreamConnection Upstream)?> OpenAsync(CancellationToken connectionClosed)
+    {
+        using var authentication = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        authentication.CancelAfter(_services.Limits.AuthenticationTimeout);
+        try
+        {
+            var negotiation = await StartupNegotiator.NegotiateAsync(_client.Transport, _services.Limits.MaxStartupPacketLength, authentication.Token).ConfigureAwait(false);
+            switch (negotiation.Kind)
+            {
+                case NegotiationKind.Closed:
+                    return null;
+                case NegotiationKind.Cancel:
+                    await ForwardCancelAsync(negotiation.CancelKey, connectionClosed).ConfigureAwait(false);
+                    return null;
+            }
+
+            var startup = negotiation.Startup!;
+            if (negotiation.NeedsProtocolNegotiation)
+            {
+                BackendMessages.WriteNegotiateProtocolVersion(_client.Transport.Output, 0, negotiation.UnrecognizedProtocolOptions);
+            }
+
+            var parameters = StartupParameterFilter.Filter(startup.Parameters, out var refusal);
+            if (refusal is not null)
+            {
+                return await RefuseAsync(refusal).ConfigureAwait(false);
+            }
+
+            var auth = await _authenticator.AuthenticateAsync(startup, _client.Transport, _client.CleartextAllowed, authentication.Token).ConfigureAwait(false);
+            if (auth.IsAbandoned)
+            {
+                return null;
+            }
+
+            if (!auth.Succeeded)
+            {
+                SessionLog.AuthenticationFailed(_services.Logger, startup.User, _client.RemoteAddress, auth.Method, auth.Reason);
+                return await RefuseAsync(auth.Error!).ConfigureAwait(false);
+            }
+
+            // Like the server, say whether a database exists only to a client that has authenticated.
+            var database = startup.Database;
+            if (!_services.Routes.TryGetRoute(database, out var route))
+            {
+                return await RefuseAsync(PostgresError.Fatal(SqlState.InvalidCatalogName, $"database \"{database}\" does not exist")).ConfigureAwait(false);
+            }
+
+            if (!auth.Token.AllowsRoute(database))
+            {
+                return await RefuseAsync(PostgresError.Fatal(
+                    SqlState.InsufficientPrivilege,
+                    $"permission denied for database \"{database}\"",
+                    detail: "This token is not allowed to connect to this database.")).ConfigureAwait(false);
+            }
+
+            var connected = await _services.Upstream.ConnectAsync(route, route.UpstreamDatabase(database), parameters, connectionClosed).ConfigureAwait(false);
+            if (!connected.Succeeded)
+            {
+                return await RefuseAsync(connected.Error).ConfigureAwait(false);
+            }
+
+            return (auth.Token, auth.Method, database, connected.Connection);
+        }
+        catch (OperationCanceledException) when (authentication.IsCancellationRequested && !connectionClosed.IsCancellationRequested)
+        {
+            return await RefuseAsync(PostgresError.Fatal(SqlState.QueryCanceled, "canceling authentication due to timeout")).ConfigureAwait(false);
+        }
+        catch (ProtocolViolationException violation)
+        {
+            return await RefuseAsync(PostgresError.Fatal(violation.SqlState, violation.Message)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(TokenRecord, string, string, UpstreamConnection)?> RefuseAsync(PostgresError error)
+    {
+        SessionLog.Refused(_services.Logger, _client.RemoteAddress, error.SqlState, error.Message);
+        await ClientGoodbye.SendAsync(_client.Transport.Output, error, _services.Limits.GoodbyeTimeout).ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>What a server sends after authentication: AuthenticationOk, its settings, the (minted) cancel key, ReadyForQuery.</summary>
+    private void Greet(UpstreamConnection upstream, CancelRequest key)
+    {
+        var output = _client.Transport.Output;
+        BackendMessages.WriteAuthenticationOk(output);
+        foreach (var (name, value) in upstream.ParameterStatuses)
+        {
+            BackendMessages.WriteParameterStatus(output, name, value);
+        }
+
+        BackendMessages.WriteBackendKeyData(output, key.ProcessId, key.SecretKey);
+        BackendMessages.WriteReadyForQuery(output, TransactionStatus.Idle);
+        // Flushed by the relay's first pass, or below by the goodbye if the session ends at once.
+    }
+
+    private PostgresError? TokenStillValid(string tokenId)
+    {
+        if (!_services.Tokens.TryGet(tokenId, out var current))
+        {
+            return PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the token was revoked");
+        }
+
+        return current.IsExpired(_services.Time.GetUtcNow())
+            ? PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the token expired")
+            : null;
+    }
+
+    /// <summary>The server answers a CancelRequest with nothing but closing; so does the proxy, whatever the outcome.</summary>
+    private async Task ForwardCancelAsync(CancelRequest presented, CancellationToken connectionClosed)
+    {
+        var target = _services.CancelKeys.Resolve(presented);
+        if (target is null)
+        {
+            // Keys minted by another node will be forwarded there once nodes know each other's admin addresses.
+            SessionLog.CancelRequested(_services.Logger, _client.RemoteAddress, presented.ProcessId, "no such session on this node");
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        timeout.CancelAfter(_services.Limits.CancelTimeout);
+        try
+        {
+            await _services.Upstream.CancelAsync(target.Route, target.UpstreamKey, timeout.Token).ConfigureAwait(false);
+            SessionLog.CancelRequested(_services.Logger, _client.RemoteAddress, presented.ProcessId, $"forwarded to {target.Route}");
+        }
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            SessionLog.CancelRequested(_services.Logger, _client.RemoteAddress, presented.ProcessId, $"could not reach {target.Route}: {exception.GetType().Name}");
+        }
+    }
+}

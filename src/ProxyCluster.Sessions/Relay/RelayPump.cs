@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using ProxyCluster.Protocol.Errors;
+using ProxyCluster.Protocol.Framing;
+
+namespace ProxyCluster.Sessions.Relay;
+
+/// <summary>
+/// Moves typed messages from one pipe to another in one direction. Bytes are forwarded as soon as they arrive —
+/// a 1 GB CopyData is streamed, not buffered — except for message codes the inspector wants to read whole.
+/// One flush per read, so a pipelined batch of messages costs one write. Nothing here allocates per message.
+/// </summary>
+public sealed class RelayPump
+{
+    private readonly PipeReader _source;
+    private readonly PipeWriter _destination;
+    private readonly IFrameInspector _inspector;
+    private readonly int _maxMessageLength;
+
+    /// <summary>Bytes of a pass-through message still to forward; zero between messages.</summary>
+    private long _remainingOfCurrent;
+
+    public RelayPump(PipeReader source, PipeWriter destination, IFrameInspector inspector, int maxMessageLength)
+    {
+        _source = source;
+        _destination = destination;
+        _inspector = inspector;
+        _maxMessageLength = maxMessageLength;
+    }
+
+    /// <summary>
+    /// True when the destination has received only whole messages, so the proxy may write a message of its own
+    /// (a FATAL error on termination) without corrupting the stream. Read it after the pump has stopped.
+    /// </summary>
+    public bool IsAtMessageBoundary => Volatile.Read(ref _remainingOfCurrent) == 0;
+
+    public long BytesForwarded { get; private set; }
+
+    /// <summary>Makes a running <see cref="RunAsync"/> return <see cref="RelayOutcome.Canceled"/> at its next await.</summary>
+    public void Stop()
+    {
+        _source.CancelPendingRead();
+        _destination.CancelPendingFlush();
+    }
+
+    public async Task<RelayOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await _source.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                _source.AdvanceTo(result.Buffer.Start);
+                return RelayOutcome.Canceled;
+            }
+
+            var buffer = result.Buffer;
+            var stop = Forward(ref buffer);
+            BytesForwarded += result.Buffer.Length - buffer.Length;
+            _source.AdvanceTo(buffer.Start, result.Buffer.End);
+
+            var flush = await _destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCanceled)
+            {
+                return RelayOutcome.Canceled;
+            }
+
+            if (stop)
+            {
+                return RelayOutcome.Stopped;
+            }
+
+            if (flush.IsCompleted)
+            {
+                return RelayOutcome.DestinationClosed;
+            }
+
+            if (result.IsCompleted)
+            {
+                return buffer.IsEmpty && _remainingOfCurrent == 0 ? RelayOutcome.SourceClosed : RelayOutcome.SourceClosedMidMessage;
+            }
+        }
+    }
+
+    /// <summary>Forwards what can be forwarded from <paramref name="buffer"/>; returns true when the inspector asked to stop.</summary>
+    private bool Forward(ref ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> header = stackalloc byte[MessageFrame.HeaderLength];
+        while (!buffer.IsEmpty)
+        {
+            if (_remainingOfCurrent > 0)
+            {
+                var part = Math.Min(_remainingOfCurrent, buffer.Length);
+                Copy(buffer.Slice(0, part), _destination);
+                buffer = buffer.Slice(part);
+                _remainingOfCurrent -= part;
+                continue;
+            }
+
+            if (buffer.Length < MessageFrame.HeaderLength)
+            {
+                return false;
+            }
+
+            buffer.Slice(0, MessageFrame.HeaderLength).CopyTo(header);
+            var code = header[0];
+            var length = BinaryPrimitives.ReadInt32BigEndian(header[1..]);
+            if (length < 4 || length > _maxMessageLength)
+            {
+                throw new ProtocolViolationException($"invalid message length {length} for message type \"{(char)code}\"");
+            }
+
+            var total = 1L + length;
+            if (!_inspector.NeedsWholeMessage(code))
+            {
+                var part = Math.Min(total, buffer.Length);
+                Copy(buffer.Slice(0, part), _destination);
+                buffer = buffer.Slice(part);
+                _remainingOfCurrent = total - part;
+                continue;
+            }
+
+            if (buffer.Length < total)
+            {
+                return false;
+            }
+
+            var frame = new MessageFrame(code, buffer.Slice(0, total));
+            var disposition = _inspector.Inspect(frame, _destination);
+            if (disposition != FrameDisposition.Handled)
+            {
+                Copy(frame.Message, _destination);
+            }
+
+            buffer = buffer.Slice(total);
+            if (disposition == FrameDisposition.ForwardAndStop)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Copy(in ReadOnlySequence<byte> bytes, PipeWriter destination)
+    {
+        if (bytes.IsSingleSegment)
+        {
+            destination.Write(bytes.FirstSpan);
+            return;
+        }
+
+        foreach (var segment in bytes)
+        {
+            destination.Write(segment.Span);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace ProxyCluster.Sessions.Routing;
+
+/// <summary>
+/// Where a client's startup <c>database</c> leads: an upstream server, database and role, and the source of the
+/// role's password. The password is read through <see cref="Password"/> at every connect, so replacing the file
+/// or variable rotates it without a restart; it is never part of any message or log.
+/// </summary>
+public sealed record RouteConfig(
+    string Name,
+    string Host,
+    int Port,
+    string? Database,
+    string User,
+    IUpstreamPasswordSource Password)
+{
+    /// <summary>The upstream database for a requested name: a fixed one, or the same name for a wildcard route.</summary>
+    public string UpstreamDatabase(string requested) => Database ?? requested;
+
+    /// <summary>How long connecting and authenticating upstream may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public override string ToString() => $"route \"{Name}\" ({Host}:{Port})";
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+using ProxyCluster.Sessions.Cancel;
+using ProxyCluster.Sessions.Lifecycle;
+using ProxyCluster.Sessions.Routing;
+using ProxyCluster.Sessions.Upstream;
+using ProxyCluster.Tokens;
+
+namespace ProxyCluster.Sessions;
+
+/// <summary>The node-wide collaborators a session uses; the host wires real implementations, tests wire their own.</summary>
+public sealed record SessionServices(
+    ITokenLookup Tokens,
+    IRouteTable Routes,
+    IUpstreamConnector Upstream,
+    CancelKeyRegistry CancelKeys,
+    SessionRegistry Sessions,
+    SessionLimits Limits,
+    TimeProvider Time,
+    ILogger Logger);
