@@ -1,0 +1,378 @@
+#!/usr/bin/env bash
+# Starts a local ProxyCluster: a throwaway PostgreSQL 15 with demo tables (or an existing PostgreSQL you
+# name), one proxy node in front of it, and a demo token; prints the psql line to connect.
+# Run `cluster-config/up.sh --help` for the options. Everything it starts is stopped by down.sh.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+run=$here/.run
+# shellcheck source=lib/prereqs.sh
+source "$here/lib/prereqs.sh"
+# shellcheck source=lib/postgres.sh
+source "$here/lib/postgres.sh"
+
+usage() {
+  cat <<EOF
+Usage: cluster-config/up.sh [options]
+
+Starts a throwaway PostgreSQL 15 (as the postgres user, on a free loopback port, data under /tmp) with a
+database 'demo' (tables users, orders) owned by the role proxy_app, then one ProxyCluster node on
+127.0.0.1:6432 (admin API on 127.0.0.1:7001) whose route '*' sends every database name to the same
+database upstream as proxy_app. Mints a demo token for 'demo' and prints the psql line to connect.
+Writes cluster-config/.run/cluster.env for scripts to source. Running it again first stops the previous
+run (down.sh). Installs PostgreSQL 15 and libpg_query with apt-get when missing. Needs no input.
+
+Options:
+  --port N                   client port of the first node (default 6432); node i listens on N+i-1
+  --admin-port N             admin HTTP port of the first node (default 7001); node i uses N+i-1
+  --nodes N                  number of proxy nodes (default 1)
+  --upstream HOST:PORT       front an existing PostgreSQL instead of starting a throwaway one; every
+                             database name routes to the same database there. Needs the two below.
+                             Nothing is created there; the demo token's route is --demo-db.
+  --upstream-user USER       the role the proxy logs in as upstream
+  --upstream-password-file F file holding that role's password (read by the node, never by clients)
+  --demo-db NAME             database of the demo token (default demo; postgres with --upstream)
+  --no-build                 do not build; use the Release binaries as they are
+  -h, --help                 this text
+
+Afterwards:
+  source cluster-config/.run/cluster.env   # PROXY_HOST PROXY_PORT DEMO_TOKEN DEMO_USER DEMO_DB PROXYCTL …
+  cluster-config/down.sh                   # stop what this started
+EOF
+}
+
+die() {
+  echo "up.sh: error: $*" >&2
+  exit 1
+}
+
+proxy_port=6432
+admin_port=7001
+nodes=1
+upstream=""
+upstream_user=""
+upstream_password_file=""
+demo_db=""
+build=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) proxy_port=${2:?--port needs a value}; shift 2 ;;
+    --admin-port) admin_port=${2:?--admin-port needs a value}; shift 2 ;;
+    --nodes) nodes=${2:?--nodes needs a value}; shift 2 ;;
+    --upstream) upstream=${2:?--upstream needs HOST:PORT}; shift 2 ;;
+    --upstream-user) upstream_user=${2:?--upstream-user needs a value}; shift 2 ;;
+    --upstream-password-file) upstream_password_file=${2:?--upstream-password-file needs a value}; shift 2 ;;
+    --demo-db) demo_db=${2:?--demo-db needs a value}; shift 2 ;;
+    --no-build) build=0; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option: $1" ;;
+  esac
+done
+for n in "$proxy_port" "$admin_port" "$nodes"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || die "not a number: $n"
+done
+[ "$nodes" -ge 1 ] || die "--nodes must be at least 1"
+
+if [ -n "$upstream" ]; then
+  [[ "$upstream" =~ ^(.+):([0-9]+)$ ]] || die "--upstream must be HOST:PORT, got '$upstream'"
+  upstream_host=${BASH_REMATCH[1]}
+  upstream_port=${BASH_REMATCH[2]}
+  [ -n "$upstream_user" ] || die "--upstream needs --upstream-user"
+  [ -n "$upstream_password_file" ] || die "--upstream needs --upstream-password-file"
+  [ -r "$upstream_password_file" ] || die "cannot read $upstream_password_file"
+  upstream_password_file=$(cd "$(dirname "$upstream_password_file")" && pwd)/$(basename "$upstream_password_file")
+  demo_db=${demo_db:-postgres}
+elif [ -n "$upstream_user$upstream_password_file" ]; then
+  die "--upstream-user and --upstream-password-file only make sense with --upstream"
+fi
+demo_db=${demo_db:-demo}
+
+# shellcheck disable=SC2119 # no extra commands needed
+proxycluster_need_packages
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+node_dll=$repo/src/ProxyCluster.Node/bin/Release/net10.0/proxycluster-node.dll
+cli_dll=$repo/src/ProxyCluster.Cli/bin/Release/net10.0/proxyctl.dll
+proxyctl="dotnet $cli_dll"
+
+# Where node i listens. Issue 3 puts HAProxy on --port and moves the nodes behind it; only these change.
+node_port() { echo $((proxy_port + $1 - 1)); }
+node_admin_port() { echo $((admin_port + $1 - 1)); }
+
+# --- a clean slate -------------------------------------------------------------------------------------
+"$here/down.sh" --quiet
+mkdir -p "$run"
+chmod 700 "$run"
+rm -f "$run"/cluster.env "$run"/tokens.jsonl "$run"/upstream.password "$run"/superuser.password \
+  "$run"/node-*.json "$run"/node-*.pid "$run"/node-*.log "$run"/build.log
+
+for i in $(seq 1 "$nodes"); do
+  for p in "$(node_port "$i")" "$(node_admin_port "$i")"; do
+    if proxycluster_port_in_use "$p"; then
+      holder=$(ss -Hltnp "sport = :$p" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n 1)
+      die "127.0.0.1:$p is already in use${holder:+ (by $holder)}; stop that or pick other ports with --port / --admin-port"
+    fi
+  done
+done
+
+# --- build ---------------------------------------------------------------------------------------------
+# Rebuild when a binary is missing or any source, project or props file is newer than it.
+stale() {
+  local dll=$1
+  [ -f "$dll" ] || return 0
+  [ -n "$(find "$repo/src" "$repo"/Directory.*.props -newer "$dll" \
+    \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.json' \) \
+    -not -path '*/bin/*' -not -path '*/obj/*' -print -quit 2>/dev/null)" ]
+}
+build_error=""
+if [ "$build" -eq 1 ] && { stale "$node_dll" || stale "$cli_dll"; }; then
+  echo "building the node and proxyctl (Release)…" >&2
+  for project in ProxyCluster.Node ProxyCluster.Cli; do
+    if ! dotnet build "$repo/src/$project" -c Release -nologo -v quiet >>"$run/build.log" 2>&1; then
+      build_error="dotnet build src/$project failed (log: $run/build.log)"
+      echo "up.sh: warning: $build_error; last lines:" >&2
+      grep -E 'error|Error' "$run/build.log" | sort -u | tail -n 15 >&2 || tail -n 15 "$run/build.log" >&2
+    fi
+  done
+fi
+
+# --- upstream PostgreSQL -------------------------------------------------------------------------------
+pg_base=""
+if [ -z "$upstream" ]; then
+  mode=throwaway
+  pg_base=$(proxycluster_pg_create)
+  echo "$pg_base" >"$run/upstream.base" # down.sh stops and removes it from this
+  upstream_host=127.0.0.1
+  upstream_port=$(proxycluster_free_port)
+  echo "starting a throwaway PostgreSQL on $upstream_host:$upstream_port (data in $pg_base)…" >&2
+  proxycluster_pg_init "$pg_base" "$upstream_port"
+  proxycluster_pg_start "$pg_base"
+  (umask 077 && cp "$pg_base/superuser.password" "$run/superuser.password")
+
+  upstream_user=proxy_app
+  upstream_password_file=$run/upstream.password
+  (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$upstream_password_file")
+  password=$(cat "$upstream_password_file")
+  # The password travels on stdin, never in a command line; it is hex, so it needs no quoting.
+  proxycluster_pg_psql "$pg_base" -d postgres <<SQL
+CREATE ROLE proxy_app LOGIN PASSWORD '$password';
+CREATE DATABASE demo OWNER proxy_app;
+\connect demo
+SET ROLE proxy_app;
+CREATE TABLE users (
+  id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name  text NOT NULL,
+  email text NOT NULL UNIQUE
+);
+CREATE TABLE orders (
+  id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id    bigint NOT NULL REFERENCES users (id),
+  amount     numeric(10, 2) NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO users (name, email) VALUES
+  ('Ada Lovelace', 'ada@example.com'),
+  ('Alan Turing', 'alan@example.com'),
+  ('Grace Hopper', 'grace@example.com'),
+  ('Edsger Dijkstra', 'edsger@example.com');
+INSERT INTO orders (user_id, amount, created_at) VALUES
+  (1, 12.50, now() - interval '3 days'),
+  (1, 99.00, now() - interval '1 day'),
+  (2, 5.25, now() - interval '2 hours'),
+  (3, 42.00, now() - interval '30 minutes'),
+  (4, 7.10, now());
+SQL
+  unset password
+  upstream_admin_user=postgres
+  upstream_admin_password_file=$run/superuser.password
+  upstream_pid_file=$pg_base/data/postmaster.pid
+else
+  mode=external
+  "$PROXYCLUSTER_PG_BIN/pg_isready" -q -h "$upstream_host" -p "$upstream_port" -t 5 \
+    || die "PostgreSQL at $upstream_host:$upstream_port does not accept connections"
+  upstream_admin_user=$upstream_user
+  upstream_admin_password_file=$upstream_password_file
+  upstream_pid_file=""
+fi
+
+# --- cluster.env ---------------------------------------------------------------------------------------
+node_ports=""
+admin_urls=""
+node_pid_files=""
+for i in $(seq 1 "$nodes"); do
+  node_ports+="${node_ports:+ }$(node_port "$i")"
+  admin_urls+="${admin_urls:+ }http://127.0.0.1:$(node_admin_port "$i")"
+  node_pid_files+="${node_pid_files:+ }$run/node-$i.pid"
+done
+demo_token=""
+demo_user=""
+demo_token_id=""
+
+quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+write_env() {
+  local tmp=$run/cluster.env.tmp
+  (
+    umask 077
+    {
+      echo "# Written by cluster-config/up.sh at $(date -u +%FT%TZ); removed by down.sh. Source it from bash."
+      echo "# Lists are space-separated. PROXYCTL is a command line: run it unquoted, e.g. \$PROXYCTL token mint …"
+      for kv in \
+        "PROXY_HOST=127.0.0.1" \
+        "PROXY_PORT=$(node_port 1)" \
+        "NODE_COUNT=$nodes" \
+        "NODE_PORTS=$node_ports" \
+        "ADMIN_URLS=$admin_urls" \
+        "NODE_PID_FILES=$node_pid_files" \
+        "NODE_DLL=$node_dll" \
+        "PROXYCTL=$proxyctl" \
+        "TOKEN_FILE=$run/tokens.jsonl" \
+        "UPSTREAM_MODE=$mode" \
+        "UPSTREAM_HOST=$upstream_host" \
+        "UPSTREAM_PORT=$upstream_port" \
+        "UPSTREAM_USER=$upstream_user" \
+        "UPSTREAM_PASSWORD_FILE=$upstream_password_file" \
+        "UPSTREAM_ADMIN_USER=$upstream_admin_user" \
+        "UPSTREAM_ADMIN_PASSWORD_FILE=$upstream_admin_password_file" \
+        "UPSTREAM_PID_FILE=$upstream_pid_file" \
+        "UPSTREAM_BASE_DIR=$pg_base" \
+        "PG_BIN=$PROXYCLUSTER_PG_BIN" \
+        "DEMO_DB=$demo_db" \
+        "DEMO_USER=$demo_user" \
+        "DEMO_TOKEN=$demo_token" \
+        "DEMO_TOKEN_ID=$demo_token_id" \
+        "RUN_DIR=$run"; do
+        echo "${kv%%=*}=$(quote "${kv#*=}")"
+      done
+    } >"$tmp"
+  )
+  mv "$tmp" "$run/cluster.env"
+}
+write_env
+
+# --- proxy nodes ---------------------------------------------------------------------------------------
+json_string() {
+  local s=${1//\\/\\\\}
+  s=${s//\"/\\\"}
+  printf '"%s"' "$s"
+}
+
+write_node_config() {
+  local i=$1
+  cat >"$run/node-$i.json" <<EOF
+{
+  "Proxy": {
+    "NodeId": "node-$i",
+    "NodeOrdinal": $i,
+    "Listeners": [
+      { "Address": "127.0.0.1", "Port": $(node_port "$i"), "InsecureCleartextForLocalDevelopment": true }
+    ],
+    "Admin": { "Address": "127.0.0.1", "Port": $(node_admin_port "$i") },
+    "TokenFile": $(json_string "$run/tokens.jsonl"),
+    "Routes": [
+      {
+        "Name": "*",
+        "Host": $(json_string "$upstream_host"),
+        "Port": $upstream_port,
+        "Database": null,
+        "User": $(json_string "$upstream_user"),
+        "PasswordFile": $(json_string "$upstream_password_file")
+      }
+    ]
+  }
+}
+EOF
+}
+
+# GET URL answers 200 (curl when present, else bash's /dev/tcp).
+http_ok() {
+  local url=$1
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS -m 2 -o /dev/null "$url" 2>/dev/null
+    return
+  fi
+  [[ "$url" =~ ^http://([^/:]+):([0-9]+)(/.*)?$ ]] || return 1
+  # shellcheck disable=SC2016 # the inner script expands its own positional parameters
+  timeout 3 bash -c '
+    exec 3<>"/dev/tcp/$1/$2" || exit 1
+    printf "GET %s HTTP/1.0\r\nHost: %s\r\nConnection: close\r\n\r\n" "$3" "$1" >&3
+    read -r status <&3
+    [[ "$status" == HTTP/1.?" 200"* ]]' _ "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]:-/}" 2>/dev/null
+}
+
+node_failed() {
+  local i=$1 why=$2
+  echo "up.sh: error: node-$i $why" >&2
+  if [ -s "$run/node-$i.log" ]; then
+    echo "last lines of $run/node-$i.log:" >&2
+    tail -n 25 "$run/node-$i.log" >&2
+  fi
+  [ "$mode" = external ] || echo "The throwaway PostgreSQL keeps running ($upstream_host:$upstream_port, see $run/cluster.env)." >&2
+  echo "cluster-config/down.sh stops everything up.sh started." >&2
+  exit 1
+}
+
+start_node() {
+  local i=$1 pid t
+  [ -f "$node_dll" ] || node_failed "$i" "cannot start: $node_dll is missing${build_error:+ ($build_error)}. Build it with: dotnet build src/ProxyCluster.Node -c Release"
+  write_node_config "$i"
+  nohup dotnet "$node_dll" --config "$run/node-$i.json" </dev/null >"$run/node-$i.log" 2>&1 &
+  pid=$!
+  echo "$pid" >"$run/node-$i.pid"
+  for t in $(seq 1 300); do
+    proxycluster_pid_alive "$pid" || node_failed "$i" "exited during startup (PID $pid)"
+    if http_ok "http://127.0.0.1:$(node_admin_port "$i")/health"; then
+      echo "node-$i ready on 127.0.0.1:$(node_port "$i") (admin :$(node_admin_port "$i"), PID $pid)" >&2
+      return 0
+    fi
+    sleep 0.1
+  done
+  node_failed "$i" "not healthy after 30 s ($t probes of http://127.0.0.1:$(node_admin_port "$i")/health)"
+}
+
+: >"$run/tokens.jsonl"
+chmod 600 "$run/tokens.jsonl"
+for i in $(seq 1 "$nodes"); do
+  start_node "$i"
+done
+
+# --- demo token ----------------------------------------------------------------------------------------
+# One field of a one-line JSON object (string values only; enough for proxyctl's output).
+json_field() {
+  sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p" <<<"$2" | head -n 1
+}
+
+[ -f "$cli_dll" ] || die "cannot mint the demo token: $cli_dll is missing${build_error:+ ($build_error)}"
+minted=$($proxyctl token mint --principal demo --route "$demo_db" --json --append-to "$run/tokens.jsonl") \
+  || die "proxyctl token mint failed"
+demo_token=$(json_field token "$minted")
+demo_user=$(json_field user "$minted")
+demo_token_id=$(json_field id "$minted")
+if [ -z "$demo_token" ] || [ -z "$demo_user" ]; then
+  die "unexpected output of proxyctl token mint: $minted"
+fi
+write_env
+
+# The node picks up the appended token within about a second; prove the printed line works.
+psql_line="PGPASSWORD='$demo_token' psql \"host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_user\""
+probe_sql='select 1'
+[ "$mode" = throwaway ] && probe_sql='select count(*) from users'
+for t in $(seq 1 30); do
+  if out=$(PGPASSWORD=$demo_token PGCONNECT_TIMEOUT=5 "$PROXYCLUSTER_PG_BIN/psql" -X -Atq \
+    "host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_user" -c "$probe_sql" 2>&1); then
+    break
+  fi
+  [ "$t" -lt 30 ] || node_failed 1 "does not accept the demo token after 15 s: $out"
+  sleep 0.5
+done
+
+cat <<EOF
+
+ProxyCluster is up: $nodes node(s) on 127.0.0.1:${node_ports// /,} in front of PostgreSQL $upstream_host:$upstream_port ($mode).
+Connect with the demo token (route '$demo_db'):
+
+  $psql_line
+
+Scripts: source $run/cluster.env     Stop: cluster-config/down.sh
+EOF

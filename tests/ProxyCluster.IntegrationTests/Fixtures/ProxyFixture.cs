@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using ProxyCluster.Node.Configuration;
+using ProxyCluster.Node.Hosting;
+
+namespace ProxyCluster.IntegrationTests.Fixtures;
+
+/// <summary>
+/// A real throwaway PostgreSQL with an application database and role, and one proxy node in this process in front
+/// of it. Routes: <c>app</c> (the database), <c>missingdb</c> (a database the server does not have) and
+/// <c>unreachable</c> (a port nobody listens on). Tests mint their own tokens with <see cref="AddToken"/>.
+/// </summary>
+public sealed class ProxyFixture : IAsyncLifetime
+{
+    public const string AppDatabase = "app";
+    public const string AppRole = "proxy_app";
+    public const int AuthTimeoutSeconds = 3;
+
+    private string _directory = string.Empty;
+
+    public PostgresServer Postgres { get; private set; } = null!;
+
+    public ProxyNode Node { get; private set; } = null!;
+
+    public CollectingLoggerProvider Logs { get; } = new();
+
+    public string UpstreamPassword { get; private set; } = string.Empty;
+
+    /// <summary>A loopback listener that accepts the token as a cleartext password (local development mode).</summary>
+    public int Port => Node.PostgresEndPoints[0].Port;
+
+    /// <summary>A listener that accepts SCRAM only.</summary>
+    public int ScramOnlyPort => Node.PostgresEndPoints[1].Port;
+
+    public TestToken DefaultToken { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _directory = Directory.CreateTempSubdirectory("proxycluster-it-").FullName;
+        Postgres = await PostgresServer.StartAsync();
+        UpstreamPassword = await Postgres.CreateRoleAsync(AppRole);
+        await Postgres.CreateDatabaseAsync(AppDatabase, AppRole);
+        var passwordFile = Path.Combine(_directory, "upstream.password");
+        await File.WriteAllTextAsync(passwordFile, UpstreamPassword + "\n");
+
+        var options = new ProxyOptions
+        {
+            NodeId = "it-node",
+            NodeOrdinal = 1,
+            AuthTimeoutSeconds = AuthTimeoutSeconds,
+            Listeners =
+            {
+                new ListenerOptions { Address = "127.0.0.1", Port = 0, InsecureCleartextForLocalDevelopment = true },
+                new ListenerOptions { Address = "127.0.0.1", Port = 0 },
+            },
+            Admin = new AdminOptions { Address = "127.0.0.1", Port = 0 },
+            Routes =
+            {
+                Route(AppDatabase, AppDatabase, Postgres.Port, passwordFile),
+                Route("missingdb", "no_such_database", Postgres.Port, passwordFile),
+                Route("unreachable", AppDatabase, ClosedPort(), passwordFile),
+            },
+        };
+        Node = ProxyNode.Create(options, logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(Logs);
+            logging.SetMinimumLevel(LogLevel.Debug);
+        });
+        await Node.StartAsync();
+        DefaultToken = AddToken("integration-tests");
+    }
+
+    public TestToken AddToken(string principal, IReadOnlyList<string>? routes = null, DateTimeOffset? expiresAt = null)
+    {
+        var token = TestToken.Mint(principal, routes, expiresAt);
+        Node.Tokens.Upsert(token.Record);
+        return token;
+    }
+
+    public string ConnectionString(TestToken? token = null, string database = AppDatabase, int? port = null) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = port ?? Port,
+            Database = database,
+            Username = (token ?? DefaultToken).User,
+            Password = (token ?? DefaultToken).Token,
+            Pooling = false,
+            SslMode = SslMode.Disable,
+            Timeout = 15,
+            CommandTimeout = 60,
+        }.ConnectionString;
+
+    public async Task<NpgsqlConnection> OpenAsync(TestToken? token = null, string database = AppDatabase)
+    {
+        var connection = new NpgsqlConnection(ConnectionString(token, database));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>A superuser connection straight to PostgreSQL, for checking what really happened upstream.</summary>
+    public async Task<NpgsqlConnection> OpenDirectAsync(string database = AppDatabase)
+    {
+        var connection = new NpgsqlConnection(Postgres.ConnectionString(database));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Node is not null)
+        {
+            await Node.StopAsync();
+            await Node.DisposeAsync();
+        }
+
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private static RouteOptions Route(string name, string database, int port, string passwordFile) =>
+        new() { Name = name, Host = "127.0.0.1", Port = port, Database = database, User = AppRole, PasswordFile = passwordFile, ConnectTimeoutSeconds = 5 };
+
+    /// <summary>A loopback port that was free a moment ago and that nothing listens on.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ProxyCollection : ICollectionFixture<ProxyFixture>
+{
+    public const string Name = "proxy";
+}
