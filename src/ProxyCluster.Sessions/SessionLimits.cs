@@ -15,6 +15,15 @@ public sealed record SessionLimits
 
     public int MaxMessageLength { get; init; } = PostgresMaxMessageLength;
 
+    /// <summary>
+    /// Query and Parse messages are read whole to be checked; longer ones are denied without being buffered. The
+    /// listener's read buffer must be larger than this, or a whole message could never arrive.
+    /// </summary>
+    public int MaxInspectedMessageLength { get; init; } = DefaultMaxInspectedMessageLength;
+
+    /// <summary>The default for <see cref="MaxInspectedMessageLength"/>: a 1 MiB query plus the message's own framing.</summary>
+    public const int DefaultMaxInspectedMessageLength = 1024 * 1024 + 64;
+
     /// <summary>How long a FATAL goodbye may take to reach a client that has stopped reading.</summary>
     public TimeSpan GoodbyeTimeout { get; init; } = TimeSpan.FromSeconds(2);
 

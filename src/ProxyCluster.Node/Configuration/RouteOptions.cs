@@ -21,4 +21,10 @@ public sealed class RouteOptions
     public string? PasswordEnv { get; set; }
 
     public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// search_path pinned for every session (clients cannot change it when a policy applies). Default "public";
+    /// an empty string leaves the upstream role's default.
+    /// </summary>
+    public string SearchPath { get; set; } = "public";
 }

@@ -63,7 +63,12 @@ public sealed class ProxyNode : IAsyncDisposable
 
         // A proxy does almost no work per read; running continuations inline on the socket thread instead of
         // hopping to the thread pool is what keeps its added latency and CPU per transaction low.
-        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        builder.WebHost.UseSockets(sockets =>
+        {
+            sockets.UnsafePreferInlineScheduling = true;
+            // Query and Parse are read whole to be checked; the socket must be allowed to buffer the largest one.
+            sockets.MaxReadBufferSize = 4 * SessionLimits.DefaultMaxInspectedMessageLength;
+        });
 
         var postgresListeners = new List<ListenOptions>();
         ListenOptions? adminListener = null;
@@ -142,6 +147,7 @@ public sealed class ProxyNode : IAsyncDisposable
         new(route.Name, route.Host, route.Port, route.Database, route.User, new FileOrEnvironmentPassword(route.PasswordFile, route.PasswordEnv))
         {
             ConnectTimeout = TimeSpan.FromSeconds(route.ConnectTimeoutSeconds),
+            SearchPath = route.SearchPath.Length == 0 ? null : route.SearchPath,
         };
 
     /// <summary>What PostgreSQL does on a fast shutdown: every session gets 57P01 and is closed.</summary>

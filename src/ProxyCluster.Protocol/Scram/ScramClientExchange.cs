@@ -24,6 +24,7 @@ public sealed class ScramClientExchange
 
     private readonly string _password;
     private readonly byte[] _clientFirstBare;
+    private readonly ScramClientKeyCache? _keyCache;
 
     private State _state = State.Initial;
     private byte[] _expectedServerSignature = [];
@@ -33,6 +34,10 @@ public sealed class ScramClientExchange
         : this(password, ScramNonce.Create(), userName: string.Empty)
     {
     }
+
+    /// <param name="keyCache">Skips PBKDF2 when the same password, salt and iteration count were seen before.</param>
+    public ScramClientExchange(string password, ScramClientKeyCache keyCache)
+        : this(password, ScramNonce.Create(), userName: string.Empty) => _keyCache = keyCache;
 
     /// <summary>
     /// For tests: a fixed nonce and a user name (RFC 7677's vector signs "n=user"). The name must need no
@@ -95,9 +100,21 @@ public sealed class ScramClientExchange
         var authMessage = ScramMath.AuthMessage(_clientFirstBare, serverFirstMessage, clientFinalWithoutProof);
 
         var normalized = ScramPassword.Normalize(_password);
-        var saltedPassword = ScramMath.SaltedPassword(normalized, salt, iterations);
-        var clientKey = ScramMath.ClientKey(saltedPassword);
-        var serverKey = ScramMath.ServerKey(saltedPassword);
+        byte[] clientKey, serverKey;
+        if (_keyCache is not null)
+        {
+            // Cached keys are shared: copy them, because this method wipes what it used.
+            var cached = _keyCache.GetOrDerive(normalized, salt, iterations);
+            (clientKey, serverKey) = ([.. cached.ClientKey], [.. cached.ServerKey]);
+        }
+        else
+        {
+            var saltedPassword = ScramMath.SaltedPassword(normalized, salt, iterations);
+            clientKey = ScramMath.ClientKey(saltedPassword);
+            serverKey = ScramMath.ServerKey(saltedPassword);
+            CryptographicOperations.ZeroMemory(saltedPassword);
+        }
+
         Span<byte> clientSignature = stackalloc byte[ScramMath.KeyLength];
         Span<byte> proof = stackalloc byte[ScramMath.KeyLength];
         try
@@ -110,7 +127,6 @@ public sealed class ScramClientExchange
         finally
         {
             CryptographicOperations.ZeroMemory(normalized);
-            CryptographicOperations.ZeroMemory(saltedPassword);
             CryptographicOperations.ZeroMemory(clientKey);
             CryptographicOperations.ZeroMemory(serverKey);
         }

@@ -19,5 +19,11 @@ public sealed record RouteConfig(
     /// <summary>How long connecting and authenticating upstream may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The <c>search_path</c> every session on this route starts with (sent in the upstream startup packet), so that
+    /// the policy resolves unqualified names the way the server will; null leaves the role's default.
+    /// </summary>
+    public string? SearchPath { get; init; }
+
     public override string ToString() => $"route \"{Name}\" ({Host}:{Port})";
 }

@@ -19,6 +19,9 @@ internal static class UpstreamHandshake
 {
     private const int MaxStartupMessageLength = 64 * 1024;
 
+    /// <summary>Shared by every upstream login of this process: PBKDF2 once per role password, not once per connection.</summary>
+    private static readonly ScramClientKeyCache KeyCache = new();
+
     /// <summary>Returns null on success, or the error for the client.</summary>
     public static async ValueTask<PostgresError?> RunAsync(
         UpstreamConnection connection,
@@ -33,6 +36,10 @@ internal static class UpstreamHandshake
             new("database", database),
         };
         parameters.AddRange(startupParameters);
+        if (route.SearchPath is { } searchPath)
+        {
+            parameters.Add(new("search_path", searchPath));
+        }
         FrontendMessages.WriteStartupMessage(connection.Output, parameters);
         await connection.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
@@ -105,7 +112,7 @@ internal static class UpstreamHandshake
                     return TcpUpstreamConnector.Unreachable(route, "server offers no supported SASL mechanism");
                 }
 
-                scram = new ScramClientExchange(RequirePassword(connection));
+                scram = new ScramClientExchange(RequirePassword(connection), KeyCache);
                 FrontendMessages.WriteSaslInitialResponse(connection.Output, ScramServerExchange.Mechanism, scram.CreateClientFirstMessage());
                 return null;
             case AuthenticationCode.SaslContinue when scram is not null:
