@@ -33,12 +33,22 @@ Options:
                              Nothing is created there; the demo token's route is --demo-db.
   --upstream-user USER       the role the proxy logs in as upstream
   --upstream-password-file F file holding that role's password (read by the node, never by clients)
+  --upstream-tls MODE        TLS to the --upstream server: verify-full (the node's default for a host that is
+                             not loopback), require or disable (loopback only)
+  --upstream-ca-file F       CA bundle (PEM) the --upstream server's certificate must chain to (verify-full);
+                             without it the system's roots are trusted
   --demo-db NAME             database of the demo token (default demo; postgres with --upstream)
+  --no-tls                   no TLS on either hop (no CA, listener and route without TLS): for comparing
+                             raw relay cost with tests/bench, not for anything else
   --no-build                 do not build; use the Release binaries as they are
   -h, --help                 this text
 
+TLS: a throwaway CA is generated with openssl into cluster-config/.run/tls/ (ca.crt is TLS_CA_FILE in
+cluster.env); it signs the node's certificate (127.0.0.1, localhost) and, for the throwaway PostgreSQL, the
+server's. The node's listener has TLS 'prefer' and its route uses TLS verify-full to the throwaway server.
+
 Afterwards:
-  source cluster-config/.run/cluster.env   # PROXY_HOST PROXY_PORT DEMO_TOKEN DEMO_USER DEMO_DB PROXYCTL …
+  source cluster-config/.run/cluster.env   # PROXY_HOST PROXY_PORT DEMO_TOKEN DEMO_USER DEMO_DB TLS_CA_FILE PROXYCTL …
   cluster-config/down.sh                   # stop what this started
 EOF
 }
@@ -54,6 +64,9 @@ nodes=1
 upstream=""
 upstream_user=""
 upstream_password_file=""
+upstream_tls=""
+upstream_ca_file=""
+tls=1
 demo_db=""
 build=1
 while [ $# -gt 0 ]; do
@@ -64,7 +77,10 @@ while [ $# -gt 0 ]; do
     --upstream) upstream=${2:?--upstream needs HOST:PORT}; shift 2 ;;
     --upstream-user) upstream_user=${2:?--upstream-user needs a value}; shift 2 ;;
     --upstream-password-file) upstream_password_file=${2:?--upstream-password-file needs a value}; shift 2 ;;
+    --upstream-tls) upstream_tls=${2:?--upstream-tls needs verify-full, require or disable}; shift 2 ;;
+    --upstream-ca-file) upstream_ca_file=${2:?--upstream-ca-file needs a value}; shift 2 ;;
     --demo-db) demo_db=${2:?--demo-db needs a value}; shift 2 ;;
+    --no-tls) tls=0; shift ;;
     --no-build) build=0; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown option: $1" ;;
@@ -84,8 +100,16 @@ if [ -n "$upstream" ]; then
   [ -r "$upstream_password_file" ] || die "cannot read $upstream_password_file"
   upstream_password_file=$(cd "$(dirname "$upstream_password_file")" && pwd)/$(basename "$upstream_password_file")
   demo_db=${demo_db:-postgres}
-elif [ -n "$upstream_user$upstream_password_file" ]; then
-  die "--upstream-user and --upstream-password-file only make sense with --upstream"
+  case "$upstream_tls" in
+    "" | verify-full | require | disable) ;;
+    *) die "--upstream-tls must be verify-full, require or disable, got '$upstream_tls'" ;;
+  esac
+  if [ -n "$upstream_ca_file" ]; then
+    [ -r "$upstream_ca_file" ] || die "cannot read $upstream_ca_file"
+    upstream_ca_file=$(cd "$(dirname "$upstream_ca_file")" && pwd)/$(basename "$upstream_ca_file")
+  fi
+elif [ -n "$upstream_user$upstream_password_file$upstream_tls$upstream_ca_file" ]; then
+  die "--upstream-user, --upstream-password-file, --upstream-tls and --upstream-ca-file only make sense with --upstream"
 fi
 demo_db=${demo_db:-demo}
 
@@ -116,6 +140,43 @@ for i in $(seq 1 "$nodes"); do
     fi
   done
 done
+
+# --- a throwaway CA and certificates -------------------------------------------------------------------
+# Fresh every run, never committed: the CA (its key stays in .run/tls), the node's certificate and, for the
+# throwaway PostgreSQL, the server's. ECDSA P-256, SANs 127.0.0.1 and localhost, valid for 30 days.
+tls_dir=$run/tls
+rm -rf "$tls_dir"
+tls_ca_file=""
+if [ "$tls" -eq 1 ]; then
+  (umask 077 && mkdir -p "$tls_dir")
+  tls_ca_file=$tls_dir/ca.crt
+  if ! openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+    -subj "/CN=ProxyCluster demo CA $(date -u +%FT%TZ)" -keyout "$tls_dir/ca.key" -out "$tls_ca_file" \
+    -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    >"$tls_dir/openssl.log" 2>&1; then
+    die "openssl could not create the demo CA (log: $tls_dir/openssl.log)"
+  fi
+fi
+# issue_cert NAME CN: NAME.crt and NAME.key (0600) in $tls_dir, signed by the demo CA.
+issue_cert() {
+  local name=$1 cn=$2
+  if ! openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$cn" \
+    -keyout "$tls_dir/$name.key" -out "$tls_dir/$name.csr" >>"$tls_dir/openssl.log" 2>&1; then
+    die "openssl could not create the $name key (log: $tls_dir/openssl.log)"
+  fi
+  if ! openssl x509 -req -in "$tls_dir/$name.csr" -CA "$tls_ca_file" -CAkey "$tls_dir/ca.key" \
+    -set_serial "0x$(openssl rand -hex 16)" -days 30 -out "$tls_dir/$name.crt" \
+    -extfile <(printf '%s\n' 'subjectAltName=IP:127.0.0.1,DNS:localhost' 'basicConstraints=critical,CA:FALSE' \
+      'keyUsage=critical,digitalSignature' 'extendedKeyUsage=serverAuth') >>"$tls_dir/openssl.log" 2>&1; then
+    die "openssl could not issue the $name certificate (log: $tls_dir/openssl.log)"
+  fi
+  rm -f "$tls_dir/$name.csr"
+  chmod 600 "$tls_dir/$name.key"
+}
+if [ "$tls" -eq 1 ]; then
+  issue_cert node "ProxyCluster demo node"
+  chmod 644 "$tls_ca_file" "$tls_dir/node.crt"
+fi
 
 # --- build ---------------------------------------------------------------------------------------------
 # Rebuild when a binary is missing or any source, project or props file is newer than it.
@@ -148,6 +209,21 @@ if [ -z "$upstream" ]; then
   upstream_port=$(proxycluster_free_port)
   echo "starting a throwaway PostgreSQL on $upstream_host:$upstream_port (data in $pg_base)…" >&2
   proxycluster_pg_init "$pg_base" "$upstream_port"
+  if [ "$tls" -eq 1 ]; then
+    # TLS on the second hop too: a server certificate from the demo CA, readable by the server user only.
+    issue_cert postgres "ProxyCluster demo PostgreSQL"
+    cp "$tls_dir/postgres.crt" "$pg_base/data/server.crt"
+    (umask 077 && cp "$tls_dir/postgres.key" "$pg_base/data/server.key")
+    [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$pg_base/data/server.crt" "$pg_base/data/server.key"
+    cat >>"$pg_base/data/postgresql.conf" <<PGCONF
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
+ssl_min_protocol_version = 'TLSv1.2'
+PGCONF
+    upstream_tls=verify-full
+    upstream_ca_file=$tls_ca_file
+  fi
   proxycluster_pg_start "$pg_base"
   (umask 077 && cp "$pg_base/superuser.password" "$run/superuser.password")
 
@@ -209,6 +285,8 @@ done
 demo_token=""
 demo_user=""
 demo_token_id=""
+demo_reader_token=""
+demo_reader_user=""
 
 quote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 write_env() {
@@ -242,6 +320,9 @@ write_env() {
         "DEMO_USER=$demo_user" \
         "DEMO_TOKEN=$demo_token" \
         "DEMO_TOKEN_ID=$demo_token_id" \
+        "TLS_CA_FILE=$tls_ca_file" \
+        "DEMO_READER_TOKEN=$demo_reader_token" \
+        "DEMO_READER_USER=$demo_reader_user" \
         "RUN_DIR=$run"; do
         echo "${kv%%=*}=$(quote "${kv#*=}")"
       done
@@ -258,6 +339,21 @@ json_string() {
   printf '"%s"' "$s"
 }
 
+# The route's TLS keys, when up.sh chose them (else the node's defaults apply).
+route_tls_json() {
+  [ -z "$upstream_tls" ] || printf ',\n        "Tls": %s' "$(json_string "$upstream_tls")"
+  [ -z "$upstream_ca_file" ] || printf ',\n        "TlsCaFile": %s' "$(json_string "$upstream_ca_file")"
+}
+
+# The node's certificate files, unless --no-tls.
+server_tls_json() {
+  [ "$tls" -eq 1 ] || return 0
+  printf '\n    "Tls": {\n      "CertificateFile": %s,\n      "KeyFile": %s\n    },' \
+    "$(json_string "$tls_dir/node.crt")" "$(json_string "$tls_dir/node.key")"
+}
+listener_tls=prefer
+[ "$tls" -eq 1 ] || listener_tls=disable
+
 write_node_config() {
   local i=$1
   cat >"$run/node-$i.json" <<EOF
@@ -266,10 +362,11 @@ write_node_config() {
     "NodeId": "node-$i",
     "NodeOrdinal": $i,
     "Listeners": [
-      { "Address": "127.0.0.1", "Port": $(node_port "$i"), "InsecureCleartextForLocalDevelopment": true }
-    ],
+      { "Address": "127.0.0.1", "Port": $(node_port "$i"), "Tls": $(json_string "$listener_tls"), "InsecureCleartextForLocalDevelopment": true }
+    ],$(server_tls_json)
     "Admin": { "Address": "127.0.0.1", "Port": $(node_admin_port "$i") },
     "TokenFile": $(json_string "$run/tokens.jsonl"),
+    "PolicyDirectory": $(json_string "$here/policies"),
     "Routes": [
       {
         "Name": "*",
@@ -277,7 +374,7 @@ write_node_config() {
         "Port": $upstream_port,
         "Database": null,
         "User": $(json_string "$upstream_user"),
-        "PasswordFile": $(json_string "$upstream_password_file")
+        "PasswordFile": $(json_string "$upstream_password_file")$(route_tls_json)
       }
     ]
   }
@@ -352,15 +449,22 @@ demo_token_id=$(json_field id "$minted")
 if [ -z "$demo_token" ] || [ -z "$demo_user" ]; then
   die "unexpected output of proxyctl token mint: $minted"
 fi
+# A second token under the policy cluster-config/policies/demo-reader.yaml: SELECT on the demo tables only.
+minted=$($proxyctl token mint --principal demo-reader --route "$demo_db" --policy demo-reader --json --append-to "$run/tokens.jsonl") \
+  || die "proxyctl token mint failed"
+demo_reader_token=$(json_field token "$minted")
+demo_reader_user=$(json_field user "$minted")
 write_env
 
 # The node picks up the appended token within about a second; prove the printed line works.
-psql_line="PGPASSWORD='$demo_token' psql \"host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_user\""
+tls_options=""
+[ "$tls" -eq 0 ] || tls_options=" sslmode=verify-full sslrootcert=$tls_ca_file"
+psql_line="PGPASSWORD='$demo_token' psql \"host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_user$tls_options\""
 probe_sql='select 1'
 [ "$mode" = throwaway ] && probe_sql='select count(*) from users'
 for t in $(seq 1 30); do
   if out=$(PGPASSWORD=$demo_token PGCONNECT_TIMEOUT=5 "$PROXYCLUSTER_PG_BIN/psql" -X -Atq \
-    "host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_user" -c "$probe_sql" 2>&1); then
+    "host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_user$tls_options" -c "$probe_sql" 2>&1); then
     break
   fi
   [ "$t" -lt 30 ] || node_failed 1 "does not accept the demo token after 15 s: $out"
@@ -370,9 +474,13 @@ done
 cat <<EOF
 
 ProxyCluster is up: $nodes node(s) on 127.0.0.1:${node_ports// /,} in front of PostgreSQL $upstream_host:$upstream_port ($mode).
-Connect with the demo token (route '$demo_db'):
+Connect with the demo token (route '$demo_db', policy unrestricted):
 
   $psql_line
+
+or with the reader token (policy demo-reader: SELECT on users and orders only):
+
+  PGPASSWORD='$demo_reader_token' psql "host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_reader_user$tls_options"
 
 Scripts: source $run/cluster.env     Stop: cluster-config/down.sh
 EOF

@@ -9,10 +9,19 @@ const string Usage = """
       proxycluster-node --config FILE.json
 
     Options:
-      --config FILE   JSON configuration with a "Proxy" section: NodeId, NodeOrdinal, Listeners
-                      [{Address, Port, InsecureCleartextForLocalDevelopment}], Admin {Address, Port},
-                      TokenFile, AuthTimeoutSeconds, MaxConnections, Routes [{Name ("*" = any database),
-                      Host, Port, Database (null = as requested), User, PasswordFile | PasswordEnv}].
+      --config FILE   JSON configuration with a "Proxy" section:
+                        NodeId, NodeOrdinal (0-127, unique per node)
+                        Listeners [{Address, Port, Tls (require | prefer | disable; default require
+                          off loopback), InsecureCleartextForLocalDevelopment (loopback only)}]
+                        Tls {CertificateFile, KeyFile (PEM, reloaded when replaced), ClientCaFile,
+                          ClientCertificates [{Match ("cn:…", "dns:…", "uri:…", "email:…"), TokenId}]}
+                        Admin {Address, Port} (loopback only)
+                        TokenFile (JSON lines from `proxyctl token mint`, re-read when it changes)
+                        PolicyDirectory (YAML/JSON policy documents; see src/ProxyCluster.Policy/POLICY.md)
+                        AuthTimeoutSeconds, MaxConnections
+                        Routes [{Name ("*" = any database), Host, Port, Database (null = as requested),
+                          User, PasswordFile | PasswordEnv, SearchPath (default "public"),
+                          Tls (verify-full | require | disable), TlsCaFile}]
                       Any setting can be overridden by an environment variable PROXYCLUSTER_Proxy__<Name>
                       (e.g. PROXYCLUSTER_Proxy__NodeOrdinal=2).
       -h, --help      Show this help.

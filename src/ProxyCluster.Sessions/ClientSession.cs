@@ -3,6 +3,7 @@ using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Frontend;
 using ProxyCluster.Sessions.Auth;
 using ProxyCluster.Sessions.Lifecycle;
+using ProxyCluster.Sessions.Policy;
 using ProxyCluster.Sessions.Routing;
 using ProxyCluster.Sessions.Startup;
 using ProxyCluster.Sessions.Upstream;
@@ -37,7 +38,7 @@ public sealed class ClientSession
             return;
         }
 
-        var (token, method, database, upstream) = opened.Value;
+        var (token, method, database, upstream, gate) = opened;
         await using (upstream.ConfigureAwait(false))
         {
             var key = _services.CancelKeys.Mint(new Cancel.CancelTarget(upstream.Route, upstream.CancelKey));
@@ -53,7 +54,7 @@ public sealed class ClientSession
                     handle.Post(new TerminateSession(revoked, revoked.Message));
                 }
 
-                var relay = new SessionRelay(_services, _client, upstream, handle);
+                var relay = new SessionRelay(_services, _client, upstream, handle, gate);
                 var reason = await relay.RunAsync(connectionClosed).ConfigureAwait(false);
                 SessionLog.Ended(_services.Logger, handle.Id, reason);
             }
@@ -70,13 +71,13 @@ public sealed class ClientSession
     }
 
     /// <summary>Everything up to an authenticated client and a ready upstream; null when the connection is already done.</summary>
-    private async Task<(TokenRecord Token, string Method, string Database, UpstreamConnection Upstream)?> OpenAsync(CancellationToken connectionClosed)
+    private async Task<OpenedSession?> OpenAsync(CancellationToken connectionClosed)
     {
         using var authentication = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
         authentication.CancelAfter(_services.Limits.AuthenticationTimeout);
         try
         {
-            var negotiation = await StartupNegotiator.NegotiateAsync(_client.Transport, _services.Limits.MaxStartupPacketLength, authentication.Token).ConfigureAwait(false);
+            var negotiation = await StartupNegotiator.NegotiateAsync(_client.Transport, _services.Limits.MaxStartupPacketLength, _client.IsSecure, authentication.Token).ConfigureAwait(false);
             switch (negotiation.Kind)
             {
                 case NegotiationKind.Closed:
@@ -87,6 +88,11 @@ public sealed class ClientSession
             }
 
             var startup = negotiation.Startup!;
+            if (TransportRequirement.Check(_client, startup) is { } insecure)
+            {
+                return await RefuseAsync(insecure).ConfigureAwait(false);
+            }
+
             if (negotiation.NeedsProtocolNegotiation)
             {
                 BackendMessages.WriteNegotiateProtocolVersion(_client.Transport.Output, 0, negotiation.UnrecognizedProtocolOptions);
@@ -98,7 +104,7 @@ public sealed class ClientSession
                 return await RefuseAsync(refusal).ConfigureAwait(false);
             }
 
-            var auth = await _authenticator.AuthenticateAsync(startup, _client.Transport, _client.CleartextAllowed, authentication.Token).ConfigureAwait(false);
+            var auth = await _authenticator.AuthenticateAsync(startup, _client, authentication.Token).ConfigureAwait(false);
             if (auth.IsAbandoned)
             {
                 return null;
@@ -125,13 +131,19 @@ public sealed class ClientSession
                     detail: "This token is not allowed to connect to this database.")).ConfigureAwait(false);
             }
 
+            var gate = _services.Policy?.GateFor(auth.Token);
+            if (gate?.SearchPath is { } searchPath)
+            {
+                parameters = [.. parameters, new("search_path", searchPath)];
+            }
+
             var connected = await _services.Upstream.ConnectAsync(route, route.UpstreamDatabase(database), parameters, connectionClosed).ConfigureAwait(false);
             if (!connected.Succeeded)
             {
                 return await RefuseAsync(connected.Error).ConfigureAwait(false);
             }
 
-            return (auth.Token, auth.Method, database, connected.Connection);
+            return new OpenedSession(auth.Token, auth.Method, database, connected.Connection, gate);
         }
         catch (OperationCanceledException) when (authentication.IsCancellationRequested && !connectionClosed.IsCancellationRequested)
         {
@@ -143,12 +155,14 @@ public sealed class ClientSession
         }
     }
 
-    private async Task<(TokenRecord, string, string, UpstreamConnection)?> RefuseAsync(PostgresError error)
+    private async Task<OpenedSession?> RefuseAsync(PostgresError error)
     {
         SessionLog.Refused(_services.Logger, _client.RemoteAddress, error.SqlState, error.Message);
         await ClientGoodbye.SendAsync(_client.Transport.Output, error, _services.Limits.GoodbyeTimeout).ConfigureAwait(false);
         return null;
     }
+
+    private sealed record OpenedSession(TokenRecord Token, string Method, string Database, UpstreamConnection Upstream, IStatementGate? Gate);
 
     /// <summary>What a server sends after authentication: AuthenticationOk, its settings, the (minted) cancel key, ReadyForQuery.</summary>
     private void Greet(UpstreamConnection upstream, CancelRequest key)

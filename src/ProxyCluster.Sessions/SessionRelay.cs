@@ -1,5 +1,7 @@
 using ProxyCluster.Protocol.Errors;
+using ProxyCluster.Protocol.Frontend;
 using ProxyCluster.Sessions.Lifecycle;
+using ProxyCluster.Sessions.Policy;
 using ProxyCluster.Sessions.Relay;
 using ProxyCluster.Sessions.Upstream;
 
@@ -18,20 +20,56 @@ internal sealed class SessionRelay
     private readonly SessionHandle _handle;
     private readonly RelayPump _toServer;
     private readonly RelayPump _toClient;
+    private readonly BackendInspector _backend;
+    private bool _clientSentTerminate;
 
-    public SessionRelay(SessionServices services, ClientConnection client, UpstreamConnection upstream, SessionHandle handle)
+    public SessionRelay(SessionServices services, ClientConnection client, UpstreamConnection upstream, SessionHandle handle, IStatementGate? gate)
     {
         _services = services;
         _client = client;
         _upstream = upstream;
         _handle = handle;
         var maxMessage = services.Limits.MaxMessageLength;
-        _toServer = new RelayPump(client.Transport.Input, upstream.Output, new FrontendInspector(), maxMessage);
-        _toClient = new RelayPump(upstream.Input, client.Transport.Output, new BackendInspector(), maxMessage);
+        var markers = new DenialMarkers();
+        var frontend = new FrontendInspector(gate, markers, services.Limits.MaxInspectedMessageLength);
+        _toServer = new RelayPump(client.Transport.Input, upstream.Output, frontend, maxMessage);
+        _backend = new BackendInspector(markers);
+        _toClient = new RelayPump(upstream.Input, client.Transport.Output, _backend, maxMessage);
     }
 
     /// <summary>Relays until the session ends; returns why, for the log.</summary>
     public async Task<string> RunAsync(CancellationToken connectionClosed)
+    {
+        var reason = await RelayAsync(connectionClosed).ConfigureAwait(false);
+        await TerminateUpstreamAsync().ConfigureAwait(false);
+        return reason;
+    }
+
+    /// <summary>
+    /// Ends the server session the way a client does, with Terminate, so PostgreSQL does not log an unexpected EOF.
+    /// Skipped when the client's own Terminate was forwarded, or when a message to the server was cut off midway.
+    /// </summary>
+    private async Task TerminateUpstreamAsync()
+    {
+        if (_clientSentTerminate || !_toServer.IsAtMessageBoundary)
+        {
+            return;
+        }
+
+        try
+        {
+            FrontendMessages.WriteTerminate(_upstream.Output);
+            using var timeout = new CancellationTokenSource(_services.Limits.GoodbyeTimeout);
+            await _upstream.Output.FlushAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException or InvalidOperationException
+            or Microsoft.AspNetCore.Connections.ConnectionResetException)
+        {
+            // The server is gone already; nothing to tell it.
+        }
+    }
+
+    private async Task<string> RelayAsync(CancellationToken connectionClosed)
     {
         // The greeting is still unflushed in the client pipe; the first pass of the server-side pump would flush
         // it only once the server says something, so flush it now.
@@ -47,7 +85,15 @@ internal sealed class SessionRelay
         _toServer.Stop();
         _toClient.Stop();
         var serverSide = await Outcome(toServer).ConfigureAwait(false);
+        _clientSentTerminate = serverSide.Outcome == RelayOutcome.Stopped;
         var clientSide = await Outcome(toClient).ConfigureAwait(false);
+
+        // The client's connection is gone: both pumps failed with OperationCanceledException, in whichever order, so
+        // neither the client nor the upstream is to blame and no one is left to say goodbye to.
+        if (connectionClosed.IsCancellationRequested)
+        {
+            return "client connection closed";
+        }
 
         if (first == command && command.IsCompletedSuccessfully && command.Result is TerminateSession terminate)
         {
@@ -74,7 +120,12 @@ internal sealed class SessionRelay
         {
             ProtocolViolationException violation => await FailAsync(PostgresError.Fatal(SqlState.ProtocolViolation, $"invalid message from upstream server: {violation.Message}")).ConfigureAwait(false),
             not null when clientSide.Outcome != RelayOutcome.DestinationClosed => await UpstreamLostAsync().ConfigureAwait(false),
-            _ => clientSide.Outcome == RelayOutcome.DestinationClosed ? "client stopped reading" : "upstream server closed the connection",
+            _ => clientSide.Outcome switch
+            {
+                RelayOutcome.DestinationClosed => "client stopped reading",
+                RelayOutcome.Stopped => $"server setting {_backend.PinnedSettingChanged} changed",
+                _ => "upstream server closed the connection",
+            },
         };
     }
 

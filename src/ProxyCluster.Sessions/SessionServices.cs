@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ProxyCluster.Sessions.Cancel;
 using ProxyCluster.Sessions.Lifecycle;
+using ProxyCluster.Sessions.Policy;
 using ProxyCluster.Sessions.Routing;
 using ProxyCluster.Sessions.Upstream;
 using ProxyCluster.Tokens;
@@ -16,4 +17,8 @@ public sealed record SessionServices(
     SessionRegistry Sessions,
     SessionLimits Limits,
     TimeProvider Time,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>Statement checks per token; null runs every session without them.</summary>
+    public IStatementPolicy? Policy { get; init; }
+}

@@ -109,7 +109,8 @@ upstream_up() {
 }
 if ! upstream_up; then
   say "no running cluster; starting cluster-config/up.sh"
-  "$repo/cluster-config/up.sh" || say "up.sh failed (see above); continuing with what it started"
+  # Plaintext on every hop: pgbouncer is configured without TLS, so the comparison stays like for like.
+  "$repo/cluster-config/up.sh" --no-tls || say "up.sh failed (see above); continuing with what it started"
   upstream_up || die "up.sh did not leave a running PostgreSQL behind"
 fi
 pg_pid=""
@@ -117,6 +118,8 @@ if [ -n "${UPSTREAM_PID_FILE:-}" ] && [ -r "$UPSTREAM_PID_FILE" ]; then
   pg_pid=$(head -n 1 "$UPSTREAM_PID_FILE")
 fi
 upstream_password=$(cat "$UPSTREAM_PASSWORD_FILE")
+# A cluster started with TLS would otherwise give direct and proxy runs TLS (libpq prefers it) and pgbouncer none.
+export PGSSLMODE=disable
 
 admin_psql() {
   local db=$1

@@ -15,8 +15,17 @@ public sealed class ProxyOptions
 
     public AdminOptions? Admin { get; set; }
 
+    /// <summary>The certificate presented to clients on listeners whose TLS mode is not <c>disable</c>.</summary>
+    public ServerTlsOptions? Tls { get; set; }
+
     /// <summary>JSON-lines file of token verifiers (see <c>proxyctl token mint</c>); re-read when it changes.</summary>
     public string? TokenFile { get; set; }
+
+    /// <summary>
+    /// Directory of policy documents (*.yaml, *.yml, *.json) that tokens name, besides the built-in
+    /// <c>unrestricted</c> and <c>read-only</c>. Read at start.
+    /// </summary>
+    public string? PolicyDirectory { get; set; }
 
     public int AuthTimeoutSeconds { get; set; } = 30;
 

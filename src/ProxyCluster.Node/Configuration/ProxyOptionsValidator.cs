@@ -1,4 +1,6 @@
 using System.Net;
+using ProxyCluster.Sessions.Tls;
+using ProxyCluster.Sessions.Upstream;
 
 namespace ProxyCluster.Node.Configuration;
 
@@ -13,15 +15,31 @@ public static class ProxyOptionsValidator
             problems.Add("Proxy:Listeners is empty: configure at least one listener");
         }
 
+        var haveCertificate = ValidateServerTls(options.Tls, problems);
         foreach (var listener in options.Listeners)
         {
             if (!IPAddress.TryParse(listener.Address, out var address))
             {
                 problems.Add($"listener address \"{listener.Address}\" is not an IP address");
+                continue;
             }
-            else if (listener.InsecureCleartextForLocalDevelopment && !IPAddress.IsLoopback(address))
+
+            if (listener.InsecureCleartextForLocalDevelopment && !IPAddress.IsLoopback(address))
             {
                 problems.Add($"listener {listener.Address}:{listener.Port} is not loopback: InsecureCleartextForLocalDevelopment is only allowed on loopback");
+            }
+
+            switch (TlsModes.ForListener(listener, haveCertificate))
+            {
+                case null:
+                    problems.Add($"listener {listener.Address}:{listener.Port} has Tls \"{listener.Tls}\": use {TlsModes.ListenerModes}");
+                    break;
+                case ClientTlsMode.Disable when !IPAddress.IsLoopback(address):
+                    problems.Add($"listener {listener.Address}:{listener.Port} is not loopback: Tls \"disable\" is only allowed on loopback");
+                    break;
+                case ClientTlsMode.Require or ClientTlsMode.Prefer when !haveCertificate:
+                    problems.Add($"listener {listener.Address}:{listener.Port} uses TLS but Proxy:Tls names no CertificateFile and KeyFile");
+                    break;
             }
         }
 
@@ -57,6 +75,8 @@ public static class ProxyOptionsValidator
             {
                 problems.Add($"route \"{route.Name}\" sets both PasswordFile and PasswordEnv; choose one");
             }
+
+            ValidateRouteTls(route, problems);
         }
 
         if (options.AuthTimeoutSeconds <= 0 || options.MaxConnections <= 0)
@@ -65,5 +85,73 @@ public static class ProxyOptionsValidator
         }
 
         return problems;
+    }
+
+    /// <summary>True when a certificate is configured (whether or not its files are fine).</summary>
+    private static bool ValidateServerTls(ServerTlsOptions? tls, List<string> problems)
+    {
+        if (tls is null || (string.IsNullOrEmpty(tls.CertificateFile) && string.IsNullOrEmpty(tls.KeyFile)))
+        {
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(tls.CertificateFile) || string.IsNullOrEmpty(tls.KeyFile))
+        {
+            problems.Add("Proxy:Tls needs both CertificateFile and KeyFile");
+            return true;
+        }
+
+        foreach (var file in new[] { tls.CertificateFile, tls.KeyFile })
+        {
+            if (!File.Exists(file))
+            {
+                problems.Add($"Proxy:Tls: {file} does not exist");
+            }
+        }
+
+        if (tls.ClientCaFile is not null && !File.Exists(tls.ClientCaFile))
+        {
+            problems.Add($"Proxy:Tls: ClientCaFile {tls.ClientCaFile} does not exist");
+        }
+
+        if (tls.ClientCertificates.Count > 0 && tls.ClientCaFile is null)
+        {
+            problems.Add("Proxy:Tls:ClientCertificates needs ClientCaFile: certificates are only trusted from known CAs");
+        }
+
+        foreach (var mapping in tls.ClientCertificates)
+        {
+            if (!ClientCertificateRule.TryParse(mapping.Match, mapping.TokenId, out _))
+            {
+                problems.Add($"Proxy:Tls:ClientCertificates: \"{mapping.Match}\" is not subject:, cn:, dns:, uri: or email: followed by a value, with a TokenId");
+            }
+            else if (!ProxyCluster.Tokens.ApiToken.IsValidId(mapping.TokenId))
+            {
+                problems.Add($"Proxy:Tls:ClientCertificates: \"{mapping.TokenId}\" is not a token id");
+            }
+        }
+
+        return true;
+    }
+
+    private static void ValidateRouteTls(RouteOptions route, List<string> problems)
+    {
+        switch (TlsModes.ForRoute(route))
+        {
+            case null:
+                problems.Add($"route \"{route.Name}\" has Tls \"{route.Tls}\": use {TlsModes.RouteModes}");
+                return;
+            case UpstreamTlsMode.Disable when !TlsModes.IsLoopbackHost(route.Host):
+                problems.Add($"route \"{route.Name}\" leads to {route.Host}, which is not loopback: Tls \"disable\" is only allowed for a loopback host");
+                break;
+            case UpstreamTlsMode.Require or UpstreamTlsMode.Disable when route.TlsCaFile is not null:
+                problems.Add($"route \"{route.Name}\" sets TlsCaFile, which only verify-full uses: set Tls to verify-full or remove TlsCaFile");
+                break;
+        }
+
+        if (route.TlsCaFile is not null && !File.Exists(route.TlsCaFile))
+        {
+            problems.Add($"route \"{route.Name}\": TlsCaFile {route.TlsCaFile} does not exist");
+        }
     }
 }

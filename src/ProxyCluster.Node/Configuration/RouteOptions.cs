@@ -27,4 +27,14 @@ public sealed class RouteOptions
     /// an empty string leaves the upstream role's default.
     /// </summary>
     public string SearchPath { get; set; } = "public";
+
+    /// <summary>
+    /// TLS to the server, as libpq's sslmode: <c>verify-full</c> (the default for any host but loopback; the
+    /// certificate must chain to <see cref="TlsCaFile"/>, or the system's roots, and name <see cref="Host"/>),
+    /// <c>require</c> (encrypted, not verified) or <c>disable</c> (the default for a loopback host, and only allowed there).
+    /// </summary>
+    public string? Tls { get; set; }
+
+    /// <summary>PEM file of the CA certificates trusted for this route's server with <c>verify-full</c>; re-read at every connect.</summary>
+    public string? TlsCaFile { get; set; }
 }

@@ -9,12 +9,17 @@ using Microsoft.Extensions.Logging;
 using ProxyCluster.Node.Admin;
 using ProxyCluster.Node.Configuration;
 using ProxyCluster.Node.Listeners;
+using ProxyCluster.Node.Policy;
+using ProxyCluster.Policy;
+using ProxyCluster.Sessions.Policy;
+using ProxyCluster.Sql;
 using ProxyCluster.Node.Tokens;
 using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Sessions;
 using ProxyCluster.Sessions.Cancel;
 using ProxyCluster.Sessions.Lifecycle;
 using ProxyCluster.Sessions.Routing;
+using ProxyCluster.Sessions.Tls;
 using ProxyCluster.Sessions.Upstream;
 using ProxyCluster.Tokens;
 
@@ -79,7 +84,9 @@ public sealed class ProxyNode : IAsyncDisposable
             {
                 kestrel.Listen(IPAddress.Parse(listener.Address), listener.Port, listen =>
                 {
-                    var handler = new PostgresListener(services.GetRequiredService<SessionServices>(), listener, services.GetRequiredService<ConnectionLimit>());
+                    var tls = PostgresListener.TlsPolicyFor(
+                        listener, services.GetService<ServerCertificateStore>(), services.GetService<ClientCertificatePolicy>(), TimeSpan.FromSeconds(options.AuthTimeoutSeconds));
+                    var handler = new PostgresListener(services.GetRequiredService<SessionServices>(), listener, services.GetRequiredService<ConnectionLimit>(), tls);
                     listen.Run(handler.OnConnectedAsync);
                     postgresListeners.Add(listen);
                 });
@@ -98,6 +105,9 @@ public sealed class ProxyNode : IAsyncDisposable
         var app = builder.Build();
         AdminEndpoints.Map(app, options);
         app.Services.GetService<TokenFileWatcher>()?.LoadInitial();
+        _ = app.Services.GetService<ServerCertificateStore>(); // loads the certificate now: a bad one stops the node here
+        _ = app.Services.GetService<ClientCertificatePolicy>();
+        _ = app.Services.GetRequiredService<SessionServices>(); // fail at start, not at the first client, if libpg_query or a policy is missing
         var sessions = app.Services.GetRequiredService<SessionRegistry>();
         app.Lifetime.ApplicationStopping.Register(() => TerminateAll(sessions));
         return new ProxyNode(app, postgresListeners, adminListener);
@@ -123,6 +133,9 @@ public sealed class ProxyNode : IAsyncDisposable
         services.AddSingleton<IUpstreamConnector, TcpUpstreamConnector>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new SessionLimits { AuthenticationTimeout = TimeSpan.FromSeconds(options.AuthTimeoutSeconds) });
+        services.AddSingleton(options.PolicyDirectory is { } policies ? PolicyCatalog.LoadDirectory(policies) : PolicyCatalog.BuiltIn);
+        services.AddSingleton(_ => new SqlAnalyzer());
+        services.AddSingleton<IStatementPolicy>(sp => new SqlStatementPolicy(sp.GetRequiredService<PolicyCatalog>(), sp.GetRequiredService<SqlAnalyzer>()));
         services.AddSingleton(sp => new SessionServices(
             sp.GetRequiredService<ITokenLookup>(),
             sp.GetRequiredService<IRouteTable>(),
@@ -131,7 +144,19 @@ public sealed class ProxyNode : IAsyncDisposable
             sp.GetRequiredService<SessionRegistry>(),
             sp.GetRequiredService<SessionLimits>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("ProxyCluster.Sessions")));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("ProxyCluster.Sessions"))
+        {
+            Policy = sp.GetRequiredService<IStatementPolicy>(),
+        });
+        if (options.Tls is { CertificateFile: { Length: > 0 } certificateFile, KeyFile: { Length: > 0 } keyFile })
+        {
+            services.AddSingleton(sp => LoadServerCertificate(certificateFile, keyFile, sp.GetRequiredService<ILogger<ServerCertificateStore>>()));
+            if (options.Tls.ClientCaFile is { } clientCaFile)
+            {
+                services.AddSingleton(_ => LoadClientCertificatePolicy(clientCaFile, options.Tls.ClientCertificates));
+            }
+        }
+
         if (options.TokenFile is { } tokenFile)
         {
             services.AddSingleton(sp => new TokenFileWatcher(
@@ -148,7 +173,40 @@ public sealed class ProxyNode : IAsyncDisposable
         {
             ConnectTimeout = TimeSpan.FromSeconds(route.ConnectTimeoutSeconds),
             SearchPath = route.SearchPath.Length == 0 ? null : route.SearchPath,
+            Tls = new UpstreamTlsSettings(TlsModes.ForRoute(route) ?? UpstreamTlsMode.VerifyFull, route.TlsCaFile),
         };
+
+    private static ServerCertificateStore LoadServerCertificate(string certificateFile, string keyFile, ILogger logger)
+    {
+        try
+        {
+            return new ServerCertificateStore(certificateFile, keyFile, logger);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException($"cannot load the TLS certificate {certificateFile} with key {keyFile}: {exception.Message}", exception);
+        }
+    }
+
+    private static ClientCertificatePolicy LoadClientCertificatePolicy(string caFile, IEnumerable<ClientCertificateOptions> mappings)
+    {
+        var rules = new List<ClientCertificateRule>();
+        foreach (var mapping in mappings)
+        {
+            rules.Add(ClientCertificateRule.TryParse(mapping.Match, mapping.TokenId, out var rule)
+                ? rule
+                : throw new InvalidOperationException($"invalid client certificate mapping \"{mapping.Match}\""));
+        }
+
+        try
+        {
+            return ClientCertificatePolicy.Load(caFile, rules);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new InvalidOperationException($"cannot load the client CA file {caFile}: {exception.Message}", exception);
+        }
+    }
 
     /// <summary>What PostgreSQL does on a fast shutdown: every session gets 57P01 and is closed.</summary>
     private static void TerminateAll(SessionRegistry sessions)

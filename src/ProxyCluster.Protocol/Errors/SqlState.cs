@@ -17,6 +17,7 @@ public static class SqlState
     public const string InternalError = "XX000";
     public const string CharacterNotInRepertoire = "22021";
     public const string ProgramLimitExceeded = "54000";
+    public const string StatementTooComplex = "54001";
     public const string SyntaxError = "42601";
     public const string InvalidParameterValue = "22023";
     public const string CantChangeRuntimeParam = "55P02";

@@ -65,6 +65,16 @@ public static class FrontendMessages
         writer.Complete();
     }
 
+    /// <summary>Parse with no declared parameter types: statement name, SQL, Int16 0.</summary>
+    public static void WriteParse(IBufferWriter<byte> output, string statementName, string sql)
+    {
+        var writer = WireWriter.Typed(output, (byte)FrontendCode.Parse, WireWriter.CStringLength(statementName) + WireWriter.CStringLength(sql) + 2);
+        writer.WriteCString(statementName);
+        writer.WriteCString(sql);
+        writer.WriteInt16(0);
+        writer.Complete();
+    }
+
     public static void WriteQuery(IBufferWriter<byte> output, string sql)
     {
         var writer = WireWriter.Typed(output, (byte)FrontendCode.Query, WireWriter.CStringLength(sql));

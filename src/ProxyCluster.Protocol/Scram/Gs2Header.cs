@@ -18,9 +18,14 @@ internal static class Gs2Header
     /// False when the header is not well formed or names an authorization identity: like PostgreSQL we do not
     /// support acting as another user, so a non-empty authzid is refused rather than ignored.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> message, out ChannelBindingFlag flag, out int length)
+    public static bool TryRead(ReadOnlySpan<byte> message, out ChannelBindingFlag flag, out int length) =>
+        TryRead(message, out flag, out _, out length);
+
+    /// <param name="channelBindingName">For <see cref="ChannelBindingFlag.Required"/>, where the cb-name (after "p=") is in the message.</param>
+    public static bool TryRead(ReadOnlySpan<byte> message, out ChannelBindingFlag flag, out Range channelBindingName, out int length)
     {
         flag = default;
+        channelBindingName = default;
         length = 0;
 
         var firstComma = message.IndexOf((byte)',');
@@ -41,6 +46,7 @@ internal static class Gs2Header
         else if (cbind.Length > 2 && cbind.StartsWith("p="u8))
         {
             flag = ChannelBindingFlag.Required;
+            channelBindingName = 2..firstComma;
         }
         else
         {

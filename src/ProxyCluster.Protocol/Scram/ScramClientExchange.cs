@@ -6,7 +6,8 @@ using System.Text;
 namespace ProxyCluster.Protocol.Scram;
 
 /// <summary>
-/// The proxy as SCRAM-SHA-256 client to PostgreSQL, without channel binding. One instance per authentication:
+/// The proxy as SCRAM-SHA-256 client to PostgreSQL, and as SCRAM-SHA-256-PLUS when given the TLS connection's
+/// channel binding. One instance per authentication:
 /// <see cref="CreateClientFirstMessage"/>, <see cref="TryCreateClientFinalMessage"/>, <see cref="VerifyServerFinalMessage"/>.
 /// </summary>
 public sealed class ScramClientExchange
@@ -17,12 +18,14 @@ public sealed class ScramClientExchange
     /// </summary>
     public const int MaxIterations = 10_000_000;
 
-    // We never do channel binding as a client, so the GS2 header is always "n,," and c= is its base64, "biws".
-    private static ReadOnlySpan<byte> Gs2Header => "n,,"u8;
+    // Without channel binding the GS2 header is "n,," and c= is its base64, "biws".
+    private static ReadOnlySpan<byte> NoChannelBindingHeader => "n,,"u8;
 
-    private static ReadOnlySpan<byte> ChannelBindingAttribute => "c=biws"u8;
+    private static ReadOnlySpan<byte> NoChannelBindingAttribute => "c=biws"u8;
 
     private readonly string _password;
+    private readonly byte[] _gs2Header;
+    private readonly byte[] _channelBindingAttribute;
     private readonly byte[] _clientFirstBare;
     private readonly ScramClientKeyCache? _keyCache;
 
@@ -40,10 +43,17 @@ public sealed class ScramClientExchange
         : this(password, ScramNonce.Create(), userName: string.Empty) => _keyCache = keyCache;
 
     /// <summary>
+    /// SCRAM-SHA-256-PLUS: the GS2 header is <c>p=&lt;type&gt;,,</c> and the proof covers the channel binding data, so
+    /// the exchange only succeeds with a server at the other end of this very TLS connection.
+    /// </summary>
+    public ScramClientExchange(string password, ScramClientKeyCache? keyCache, ScramChannelBinding channelBinding)
+        : this(password, ScramNonce.Create(), userName: string.Empty, channelBinding) => _keyCache = keyCache;
+
+    /// <summary>
     /// For tests: a fixed nonce and a user name (RFC 7677's vector signs "n=user"). The name must need no
     /// saslname escaping.
     /// </summary>
-    internal ScramClientExchange(string password, string clientNonce, string userName)
+    internal ScramClientExchange(string password, string clientNonce, string userName, ScramChannelBinding? channelBinding = null)
     {
         ArgumentNullException.ThrowIfNull(password);
         ArgumentNullException.ThrowIfNull(userName);
@@ -53,6 +63,16 @@ public sealed class ScramClientExchange
         }
 
         _password = password;
+        if (channelBinding is null)
+        {
+            _gs2Header = NoChannelBindingHeader.ToArray();
+            _channelBindingAttribute = NoChannelBindingAttribute.ToArray();
+        }
+        else
+        {
+            _gs2Header = Encoding.ASCII.GetBytes("p=" + channelBinding.Type + ",,");
+            _channelBindingAttribute = Encoding.ASCII.GetBytes("c=" + Convert.ToBase64String([.. _gs2Header, .. channelBinding.Data.Span]));
+        }
 
         // libpq sends an empty user name: PostgreSQL takes the user from the startup packet and ignores this one.
         _clientFirstBare = Encoding.UTF8.GetBytes("n=" + userName + ",r=" + clientNonce);
@@ -66,7 +86,10 @@ public sealed class ScramClientExchange
         Finished,
     }
 
-    /// <summary>Returns <c>n,,n=,r=&lt;nonce&gt;</c>.</summary>
+    /// <summary>The SASL mechanism to name in SASLInitialResponse.</summary>
+    public string Mechanism => _gs2Header[0] == (byte)'p' ? ScramServerExchange.PlusMechanism : ScramServerExchange.Mechanism;
+
+    /// <summary>Returns <c>n,,n=,r=&lt;nonce&gt;</c> (or <c>p=&lt;type&gt;,,n=,r=&lt;nonce&gt;</c> with channel binding).</summary>
     public byte[] CreateClientFirstMessage()
     {
         if (_state != State.Initial)
@@ -75,11 +98,11 @@ public sealed class ScramClientExchange
         }
 
         _state = State.SentClientFirst;
-        return [.. Gs2Header, .. _clientFirstBare];
+        return [.. _gs2Header, .. _clientFirstBare];
     }
 
     /// <summary>
-    /// Reads <c>r=nonce,s=salt,i=iterations[,extensions]</c> and returns <c>c=biws,r=nonce,p=proof</c>. False when
+    /// Reads <c>r=nonce,s=salt,i=iterations[,extensions]</c> and returns <c>c=cbind,r=nonce,p=proof</c>. False when
     /// the message is malformed, its nonce does not extend ours, or the iteration count is outside 1..<see cref="MaxIterations"/>.
     /// </summary>
     public bool TryCreateClientFinalMessage(ReadOnlySpan<byte> serverFirstMessage, [NotNullWhen(true)] out byte[]? clientFinalMessage)
@@ -96,7 +119,7 @@ public sealed class ScramClientExchange
             return false;
         }
 
-        byte[] clientFinalWithoutProof = [.. ChannelBindingAttribute, .. ",r="u8, .. nonce];
+        byte[] clientFinalWithoutProof = [.. _channelBindingAttribute, .. ",r="u8, .. nonce];
         var authMessage = ScramMath.AuthMessage(_clientFirstBare, serverFirstMessage, clientFinalWithoutProof);
 
         var normalized = ScramPassword.Normalize(_password);

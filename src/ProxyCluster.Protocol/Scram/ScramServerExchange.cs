@@ -5,8 +5,9 @@ using System.Text;
 namespace ProxyCluster.Protocol.Scram;
 
 /// <summary>
-/// The proxy as SCRAM-SHA-256 server (RFC 5802, RFC 7677, as PostgreSQL speaks it). One instance per
-/// authentication attempt: client-first, then client-final. Several candidate verifiers may be given - the old and
+/// The proxy as SCRAM-SHA-256 server (RFC 5802, RFC 7677, as PostgreSQL speaks it), and as SCRAM-SHA-256-PLUS
+/// when given the connection's channel binding. One instance per authentication attempt: client-first, then
+/// client-final. Several candidate verifiers may be given - the old and
 /// new secret of a token during a rotation overlap - and they must share salt and iterations, since the client
 /// derives its proof from the one salt we announce. The proof is checked against every candidate in constant time.
 /// </summary>
@@ -14,8 +15,12 @@ public sealed class ScramServerExchange
 {
     public const string Mechanism = "SCRAM-SHA-256";
 
+    /// <summary>SCRAM-SHA-256 bound to the TLS channel (RFC 5802 section 6); only offered with channel binding data.</summary>
+    public const string PlusMechanism = "SCRAM-SHA-256-PLUS";
+
     private readonly ScramVerifier[] _candidates;
     private readonly bool _channelBindingOffered;
+    private readonly ScramChannelBinding? _channelBinding;
     private readonly bool _alwaysFail;
     private readonly string _serverNonce;
 
@@ -35,8 +40,21 @@ public sealed class ScramServerExchange
     {
     }
 
+    /// <summary>
+    /// An exchange on a TLS connection: offers <see cref="PlusMechanism"/> bound to <paramref name="channelBinding"/>
+    /// (the connection's <c>tls-server-end-point</c>) as well as plain <see cref="Mechanism"/>.
+    /// </summary>
+    public ScramServerExchange(IReadOnlyList<ScramVerifier> candidates, ScramChannelBinding channelBinding)
+        : this(candidates, channelBinding ?? throw new ArgumentNullException(nameof(channelBinding)), ScramNonce.Create(), alwaysFail: false)
+    {
+    }
+
     /// <summary>For tests (fixed server nonce) and for <see cref="ForUnknownUser(string)"/>.</summary>
     internal ScramServerExchange(IReadOnlyList<ScramVerifier> candidates, bool channelBindingOffered, string serverNonce, bool alwaysFail)
+        : this(candidates, channelBinding: null, serverNonce, alwaysFail) => _channelBindingOffered = channelBindingOffered;
+
+    /// <summary>For tests (fixed server nonce) and for <see cref="ForUnknownUser(string, ScramChannelBinding?)"/>.</summary>
+    internal ScramServerExchange(IReadOnlyList<ScramVerifier> candidates, ScramChannelBinding? channelBinding, string serverNonce, bool alwaysFail)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentException.ThrowIfNullOrEmpty(serverNonce);
@@ -61,7 +79,8 @@ public sealed class ScramServerExchange
         }
 
         _candidates = [.. candidates];
-        _channelBindingOffered = channelBindingOffered;
+        _channelBinding = channelBinding;
+        _channelBindingOffered = channelBinding is not null;
         _serverNonce = serverNonce;
         _alwaysFail = alwaysFail;
     }
@@ -72,6 +91,12 @@ public sealed class ScramServerExchange
         AwaitingClientFinal,
         Finished,
     }
+
+    /// <summary>The mechanisms to announce in AuthenticationSASL, in PostgreSQL's order: -PLUS first when it is offered.</summary>
+    public IReadOnlyList<string> Mechanisms => _channelBinding is null ? [Mechanism] : [PlusMechanism, Mechanism];
+
+    /// <summary>True once a client-first-message selected <see cref="PlusMechanism"/> with matching channel binding.</summary>
+    public bool IsChannelBound { get; private set; }
 
     /// <summary>Which candidate the client's proof matched, or -1 when none did (yet).</summary>
     public int MatchedVerifierIndex { get; private set; } = -1;
@@ -91,11 +116,27 @@ public sealed class ScramServerExchange
         new([UnknownUserVerifier.Create(userName, mockSaltSecret)], channelBindingOffered: false, ScramNonce.Create(), alwaysFail: true);
 
     /// <summary>
+    /// As <see cref="ForUnknownUser(string)"/>, on a TLS connection: announces the same mechanisms as an exchange for a
+    /// known user would, so the mechanism list does not tell a prober whether the user exists.
+    /// </summary>
+    public static ScramServerExchange ForUnknownUser(string userName, ScramChannelBinding? channelBinding) =>
+        new([UnknownUserVerifier.Create(userName, UnknownUserVerifier.ProcessSecret)], channelBinding, ScramNonce.Create(), alwaysFail: true);
+
+    /// <summary>
     /// Reads <c>gs2-header [m=...,] n=user,r=c-nonce[,extensions]</c> and answers <c>r=c-nonce+s-nonce,s=salt,i=iterations</c>.
     /// The user name is ignored, as PostgreSQL does: the user was named in the startup packet.
     /// </summary>
-    public ScramResult HandleClientFirst(ReadOnlySpan<byte> clientFirstMessage, out byte[] serverFirstMessage)
+    public ScramResult HandleClientFirst(ReadOnlySpan<byte> clientFirstMessage, out byte[] serverFirstMessage) =>
+        HandleClientFirst(Mechanism, clientFirstMessage, out serverFirstMessage);
+
+    /// <summary>
+    /// As <see cref="HandleClientFirst(ReadOnlySpan{byte}, out byte[])"/> for the mechanism the client selected in its
+    /// SASLInitialResponse. The GS2 header must agree with it: <see cref="PlusMechanism"/> needs
+    /// <c>p=tls-server-end-point</c> and channel binding data; <see cref="Mechanism"/> must not carry <c>p=</c>.
+    /// </summary>
+    public ScramResult HandleClientFirst(string mechanism, ReadOnlySpan<byte> clientFirstMessage, out byte[] serverFirstMessage)
     {
+        ArgumentNullException.ThrowIfNull(mechanism);
         if (_state != State.AwaitingClientFirst)
         {
             throw new InvalidOperationException("The client-first-message has already been handled.");
@@ -105,13 +146,20 @@ public sealed class ScramServerExchange
         _state = State.Finished;
         serverFirstMessage = [];
 
-        if (!Gs2Header.TryRead(clientFirstMessage, out var flag, out var headerLength))
+        if (!Gs2Header.TryRead(clientFirstMessage, out var flag, out var channelBindingName, out var headerLength))
         {
             return ScramResult.Malformed;
         }
 
-        // We have no channel binding data to check against yet, so "p=" cannot be honoured.
-        if (flag == ChannelBindingFlag.Required)
+        // The mechanism and the GS2 header must tell the same story, as PostgreSQL insists: -PLUS only with "p=" of
+        // the one type we can check, and "p=" only with -PLUS (and only when we have data to check it against).
+        var plus = mechanism == PlusMechanism;
+        if ((!plus && mechanism != Mechanism) || (plus && _channelBinding is null) || plus != (flag == ChannelBindingFlag.Required))
+        {
+            return ScramResult.Malformed;
+        }
+
+        if (plus && !Encoding.ASCII.GetBytes(_channelBinding!.Type).AsSpan().SequenceEqual(clientFirstMessage[channelBindingName]))
         {
             return ScramResult.Malformed;
         }
@@ -139,8 +187,13 @@ public sealed class ScramServerExchange
             return ScramResult.Failed;
         }
 
+        // c= in the client-final-message is base64(gs2-header [cbind-data]): the header, plus for -PLUS the channel
+        // binding data this server computed from its own end of the TLS connection.
         var header = clientFirstMessage[..headerLength];
-        _expectedChannelBinding = Encoding.ASCII.GetBytes(Convert.ToBase64String(header));
+        _expectedChannelBinding = plus
+            ? Encoding.ASCII.GetBytes(Convert.ToBase64String([.. header, .. _channelBinding!.Data.Span]))
+            : Encoding.ASCII.GetBytes(Convert.ToBase64String(header));
+        IsChannelBound = plus;
         _clientFirstBare = bare.ToArray();
         _combinedNonce = [.. clientNonce, .. Encoding.ASCII.GetBytes(_serverNonce)];
 

@@ -11,14 +11,17 @@ namespace ProxyCluster.Sessions.Auth;
 
 /// <summary>
 /// Authenticates a client against the token registry, never against the database. The startup <c>user</c> names
-/// the token (<c>pct_&lt;id&gt;</c>): SCRAM-SHA-256 against the token's stored verifiers. Where cleartext is allowed
-/// (TLS, or a listener marked insecure for local development) and the user is not a token id, the token itself is
-/// asked for as a password.
+/// the token (<c>pct_&lt;id&gt;</c>): SCRAM-SHA-256 against the token's stored verifiers — on TLS also
+/// SCRAM-SHA-256-PLUS, bound to the connection's <c>tls-server-end-point</c>, which libpq prefers (and insists on
+/// with <c>channel_binding=require</c>). Where cleartext is allowed (TLS, or a listener marked insecure for local
+/// development) and the user is not a token id, the token itself is asked for as a password.
 /// </summary>
 public sealed class ClientAuthenticator
 {
     public const string ScramMethod = "scram-sha-256";
+    public const string ScramPlusMethod = "scram-sha-256-plus";
     public const string CleartextMethod = "cleartext-token";
+    public const string CertificateMethod = "client-certificate";
 
     /// <summary>Authentication messages are small; PostgreSQL caps them similarly.</summary>
     private const int MaxAuthMessageLength = 16 * 1024;
@@ -32,12 +35,53 @@ public sealed class ClientAuthenticator
         _time = time;
     }
 
+    /// <summary>
+    /// Authenticates the client of <paramref name="client"/>: by its verified client certificate when that maps to a
+    /// token and the startup user names that token (its <c>pct_&lt;id&gt;</c> user or its principal), else as below.
+    /// </summary>
+    public ValueTask<ClientAuthResult> AuthenticateAsync(StartupMessage startup, ClientConnection client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(startup);
+        ArgumentNullException.ThrowIfNull(client);
+        if (client.ClientCertificate is { TokenId: { } certificateTokenId } && ByCertificate(startup.User, certificateTokenId) is { } result)
+        {
+            return ValueTask.FromResult(result);
+        }
+
+        return AuthenticateAsync(startup, client.Transport, client.CleartextAllowed, client.ChannelBinding, cancellationToken);
+    }
+
+    /// <summary>
+    /// PostgreSQL's <c>cert</c> method: the handshake already proved the client holds the certificate's key, so no
+    /// password is asked for. Null when the startup user is not the one the certificate maps to (authenticate as usual).
+    /// </summary>
+    private ClientAuthResult? ByCertificate(string user, string tokenId)
+    {
+        if (!_tokens.TryGet(tokenId, out var token))
+        {
+            // The mapped token was revoked (or never issued): its certificate logs in no more.
+            return user == ApiToken.UserNameFor(tokenId) ? ClientAuthResult.Refused(user, CertificateMethod, "certificate maps to an unknown token") : null;
+        }
+
+        if (user != ApiToken.UserNameFor(tokenId) && user != token.Principal)
+        {
+            return null;
+        }
+
+        return token.IsExpired(_time.GetUtcNow())
+            ? ClientAuthResult.Refused(user, CertificateMethod, "token expired")
+            : ClientAuthResult.Authenticated(token, CertificateMethod);
+    }
+
+    /// <param name="channelBinding">The TLS connection's channel binding; offers SCRAM-SHA-256-PLUS when given.</param>
     public async ValueTask<ClientAuthResult> AuthenticateAsync(
         StartupMessage startup,
         IDuplexPipe client,
         bool cleartextAllowed,
+        ScramChannelBinding? channelBinding,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(startup);
         var user = startup.User;
         var known = _tokens.TryGet(ApiToken.NormalizeUserToId(user), out var token);
         if (!known && cleartextAllowed)
@@ -45,18 +89,27 @@ public sealed class ClientAuthenticator
             return await CleartextAsync(user, client, cancellationToken).ConfigureAwait(false);
         }
 
-        return await ScramAsync(user, token, client, cancellationToken).ConfigureAwait(false);
+        return await ScramAsync(user, token, client, channelBinding, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<ClientAuthResult> ScramAsync(string user, TokenRecord? token, IDuplexPipe client, CancellationToken cancellationToken)
+    private async ValueTask<ClientAuthResult> ScramAsync(
+        string user,
+        TokenRecord? token,
+        IDuplexPipe client,
+        ScramChannelBinding? channelBinding,
+        CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var verifiers = token?.ActiveScramVerifiers(now);
-        var exchange = verifiers is { Count: > 0 }
-            ? new ScramServerExchange(verifiers)
-            : ScramServerExchange.ForUnknownUser(user); // same exchange shape for unknown tokens: nothing to probe
+        // Same exchange shape for unknown tokens, mechanisms included: nothing to probe.
+        var exchange = (verifiers, channelBinding) switch
+        {
+            ({ Count: > 0 }, null) => new ScramServerExchange(verifiers),
+            ({ Count: > 0 }, not null) => new ScramServerExchange(verifiers, channelBinding),
+            _ => ScramServerExchange.ForUnknownUser(user, channelBinding),
+        };
 
-        BackendMessages.WriteAuthenticationSasl(client.Output, [ScramServerExchange.Mechanism]);
+        BackendMessages.WriteAuthenticationSasl(client.Output, exchange.Mechanisms);
         await client.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         var initial = await ReadPasswordMessageAsync(client.Input, cancellationToken).ConfigureAwait(false);
@@ -70,14 +123,21 @@ public sealed class ClientAuthenticator
             throw new ProtocolViolationException("malformed SASLInitialResponse message");
         }
 
-        if (mechanism != ScramServerExchange.Mechanism)
+        if (!exchange.Mechanisms.Contains(mechanism))
         {
             throw new ProtocolViolationException("client selected an invalid SASL authentication mechanism");
         }
 
-        if (exchange.HandleClientFirst(clientFirst, out var serverFirst) != ScramResult.Continue)
+        var method = mechanism == ScramServerExchange.PlusMechanism ? ScramPlusMethod : ScramMethod;
+        switch (exchange.HandleClientFirst(mechanism, clientFirst, out var serverFirst))
         {
-            throw new ProtocolViolationException("malformed SCRAM message");
+            case ScramResult.Continue:
+                break;
+            case ScramResult.Failed:
+                // "y": the client could bind but saw no -PLUS in our list. We offered it, so the list was tampered with.
+                throw new ProtocolViolationException("SCRAM channel binding negotiation error");
+            default:
+                throw new ProtocolViolationException("malformed SCRAM message");
         }
 
         BackendMessages.WriteAuthenticationSaslContinue(client.Output, serverFirst);
@@ -86,7 +146,7 @@ public sealed class ClientAuthenticator
         var response = await ReadPasswordMessageAsync(client.Input, cancellationToken).ConfigureAwait(false);
         if (response is null)
         {
-            return ClientAuthResult.Abandoned(ScramMethod);
+            return ClientAuthResult.Abandoned(method);
         }
 
         var result = exchange.HandleClientFinal(FrontendReaders.ReadSaslResponse(response.Value.Body), out var serverFinal);
@@ -97,16 +157,17 @@ public sealed class ClientAuthenticator
 
         if (result != ScramResult.Success || token is null)
         {
-            return ClientAuthResult.Refused(user, ScramMethod, token is null ? "unknown token" : "wrong secret");
+            // A wrong proof and a wrong channel binding look the same from here; either way the client is refused.
+            return ClientAuthResult.Refused(user, method, token is null ? "unknown token" : "wrong secret or channel binding");
         }
 
         if (token.IsExpired(now))
         {
-            return ClientAuthResult.Refused(user, ScramMethod, "token expired");
+            return ClientAuthResult.Refused(user, method, "token expired");
         }
 
         BackendMessages.WriteAuthenticationSaslFinal(client.Output, serverFinal);
-        return ClientAuthResult.Authenticated(token, ScramMethod);
+        return ClientAuthResult.Authenticated(token, method);
     }
 
     private async ValueTask<ClientAuthResult> CleartextAsync(string user, IDuplexPipe client, CancellationToken cancellationToken)

@@ -1,24 +1,93 @@
 using System.IO.Pipelines;
 using ProxyCluster.Protocol.Backend;
+using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Framing;
 
 namespace ProxyCluster.Sessions.Relay;
 
 /// <summary>
-/// Watches server-to-client traffic for ReadyForQuery, so the session always knows whether the server is idle and
-/// in or out of a transaction — what a pool needs to lend the connection back and a drain needs to end it cleanly.
+/// Watches server-to-client traffic. ReadyForQuery is read so the session always knows whether the server is idle
+/// and in or out of a transaction (what a pool needs to lend the connection back, and a drain to end it cleanly).
+/// While a denial is outstanding, ErrorResponses are read too, to put the policy's error in place of the server's
+/// answer to the marker statement.
 /// </summary>
 public sealed class BackendInspector : IFrameInspector
 {
+    private readonly DenialMarkers _markers;
     private int _status = (int)TransactionStatus.Idle;
+
+    public BackendInspector(DenialMarkers markers) => _markers = markers;
 
     public TransactionStatus LastStatus => (TransactionStatus)Volatile.Read(ref _status);
 
-    public bool NeedsWholeMessage(byte code) => code == (byte)BackendCode.ReadyForQuery;
+    /// <summary>
+    /// The answer to a marker is a short error; a long one (a constraint violation quoting a large row) cannot be
+    /// ours and streams through rather than being buffered.
+    /// </summary>
+    public int MaxWholeMessageLength => 16 * 1024;
+
+    public bool NeedsWholeMessage(byte code) =>
+        code is (byte)BackendCode.ReadyForQuery or (byte)BackendCode.ParameterStatus
+        || (code == (byte)BackendCode.ErrorResponse && _markers.HasPending);
+
+    /// <summary>Set when the session ended because the server reported a setting the proxy must keep pinned.</summary>
+    public string? PinnedSettingChanged { get; private set; }
 
     public FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination)
     {
-        Volatile.Write(ref _status, (int)BackendReaders.ReadyForQueryStatus(frame));
+        if (frame.Code == (byte)BackendCode.ReadyForQuery)
+        {
+            Volatile.Write(ref _status, (int)BackendReaders.ReadyForQueryStatus(frame));
+            return FrameDisposition.Forward;
+        }
+
+        if (frame.Code == (byte)BackendCode.ParameterStatus)
+        {
+            return CheckPinnedSetting(frame, destination);
+        }
+
+        if (ErrorResponseReader.TryRead(frame.Body, out var error) && _markers.TakeReplacement(error!) is { } denial)
+        {
+            BackendMessages.WriteErrorResponse(destination, denial);
+            return FrameDisposition.Handled;
+        }
+
         return FrameDisposition.Forward;
     }
+
+    public bool ReplaceOversized(byte code, PipeWriter destination) => false;
+
+    /// <summary>
+    /// The proxy reads every query as UTF-8 with standard-conforming strings. If the server reports that either
+    /// changed (set_config under a policy that does not check functions, a function's SET clause), the proxy could
+    /// no longer read queries as the server does, so the session ends before the client sends another.
+    /// </summary>
+    private FrameDisposition CheckPinnedSetting(in MessageFrame frame, PipeWriter destination)
+    {
+        if (!BackendReaders.TryReadParameterStatus(frame.Body, out var name, out var value))
+        {
+            return FrameDisposition.Forward;
+        }
+
+        var pinned = name switch
+        {
+            "client_encoding" => value == "UTF8",
+            "standard_conforming_strings" => value == "on",
+            _ => true,
+        };
+        if (pinned)
+        {
+            return FrameDisposition.Forward;
+        }
+
+        PinnedSettingChanged = name;
+        BackendMessages.WriteErrorResponse(destination, PostgresError.Fatal(
+            SqlState.InsufficientPrivilege,
+            $"terminating connection because {name} was changed to \"{value}\"",
+            detail: "The proxy requires client_encoding UTF8 and standard_conforming_strings on."));
+        return FrameDisposition.HandledAndStop;
+    }
+
+    public ValueTask<FrameDisposition> InspectAsync(MessageFrame frame, PipeWriter destination) =>
+        throw new InvalidOperationException("server messages are always inspected synchronously");
 }

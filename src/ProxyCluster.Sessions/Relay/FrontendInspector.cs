@@ -1,17 +1,107 @@
 using System.IO.Pipelines;
+using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Framing;
+using ProxyCluster.Protocol.Frontend;
+using ProxyCluster.Sessions.Policy;
 
 namespace ProxyCluster.Sessions.Relay;
 
 /// <summary>
-/// Watches client-to-server traffic. Today it only sees <c>Terminate</c>, so that the relay stops reading from the
-/// client after forwarding it; statement checks (Query, Parse) plug in here and stay off the path of every other
-/// message, which streams through untouched.
+/// Watches client-to-server traffic. It always sees <c>Terminate</c> (the relay stops after forwarding it). With a
+/// statement gate it also reads every <c>Query</c>, <c>Parse</c> and <c>FunctionCall</c> whole and lets through only
+/// what the gate allows; a denied one is replaced by a marker statement that makes the server fail in its place
+/// (<see cref="DenialMarkers"/>). Every other message streams through untouched and unread.
 /// </summary>
 public sealed class FrontendInspector : IFrameInspector
 {
-    public bool NeedsWholeMessage(byte code) => code == (byte)FrontendCode.Terminate;
+    private readonly IStatementGate? _gate;
+    private readonly DenialMarkers _markers;
 
-    public FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination) =>
-        frame.Code == (byte)FrontendCode.Terminate ? FrameDisposition.ForwardAndStop : FrameDisposition.Forward;
+    public FrontendInspector(IStatementGate? gate, DenialMarkers markers, int maxInspectedMessageLength)
+    {
+        _gate = gate;
+        _markers = markers;
+        MaxWholeMessageLength = maxInspectedMessageLength;
+    }
+
+    public int MaxWholeMessageLength { get; }
+
+    public bool NeedsWholeMessage(byte code) =>
+        code == (byte)FrontendCode.Terminate
+        || (_gate is not null && code is (byte)FrontendCode.Query or (byte)FrontendCode.Parse or (byte)FrontendCode.FunctionCall);
+
+    public FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination)
+    {
+        if (frame.Code == (byte)FrontendCode.Terminate)
+        {
+            return FrameDisposition.ForwardAndStop;
+        }
+
+        var gate = _gate!;
+        if (frame.Code == (byte)FrontendCode.FunctionCall)
+        {
+            // Answered like a failed call: an error, then ReadyForQuery.
+            FrontendMessages.WriteQuery(destination, _markers.Register(gate.FunctionCall().Denial!));
+            return FrameDisposition.Handled;
+        }
+
+        if (!TryReadSql(frame, out var statementName, out var sql))
+        {
+            return Apply(frame.Code, statementName, gate.Undecodable(), destination);
+        }
+
+        return gate.TryCheck(sql, out var verdict) ? Apply(frame.Code, statementName, verdict, destination) : FrameDisposition.Deferred;
+    }
+
+    public async ValueTask<FrameDisposition> InspectAsync(MessageFrame frame, PipeWriter destination)
+    {
+        TryReadSql(frame, out var statementName, out var sql);
+        var verdict = await _gate!.CheckAsync(sql).ConfigureAwait(false);
+        return Apply(frame.Code, statementName, verdict, destination);
+    }
+
+    public bool ReplaceOversized(byte code, PipeWriter destination)
+    {
+        var denial = PostgresError.Error(
+            SqlState.InsufficientPrivilege,
+            $"statement is too long to be checked by the proxy (limit {MaxWholeMessageLength} bytes)");
+        Replace(code, string.Empty, denial, destination);
+        return true;
+    }
+
+    private static bool TryReadSql(in MessageFrame frame, out string statementName, out string sql)
+    {
+        if (frame.Code == (byte)FrontendCode.Parse)
+        {
+            return FrontendReaders.TryReadParse(frame.Body, out statementName, out sql);
+        }
+
+        statementName = string.Empty;
+        return FrontendReaders.TryReadQuery(frame.Body, out sql);
+    }
+
+    private FrameDisposition Apply(byte code, string statementName, StatementVerdict verdict, PipeWriter destination)
+    {
+        if (verdict.Allowed)
+        {
+            return FrameDisposition.Forward;
+        }
+
+        Replace(code, statementName, verdict.Denial!, destination);
+        return FrameDisposition.Handled;
+    }
+
+    /// <summary>A Parse stays a Parse (same statement name) and a Query a Query, so the server's answer has the shape the client expects.</summary>
+    private void Replace(byte code, string statementName, PostgresError denial, PipeWriter destination)
+    {
+        var marker = _markers.Register(denial);
+        if (code == (byte)FrontendCode.Parse)
+        {
+            FrontendMessages.WriteParse(destination, statementName, marker);
+        }
+        else
+        {
+            FrontendMessages.WriteQuery(destination, marker);
+        }
+    }
 }

@@ -9,10 +9,26 @@ namespace ProxyCluster.Sessions.Relay;
 /// </summary>
 public interface IFrameInspector
 {
+    /// <summary>Messages asked for whole but longer than this are never buffered: see <see cref="ReplaceOversized"/>.</summary>
+    int MaxWholeMessageLength { get; }
+
     bool NeedsWholeMessage(byte code);
 
-    /// <summary>Called with a whole message; may write its own replacement into <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Called with a whole message; may write its own replacement into <paramref name="destination"/>. Returns
+    /// <see cref="FrameDisposition.Deferred"/> when deciding needs work that must not run on the socket thread.
+    /// </summary>
     FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination);
+
+    /// <summary>Decides a message <see cref="Inspect"/> deferred; the frame's bytes stay valid until it completes.</summary>
+    ValueTask<FrameDisposition> InspectAsync(MessageFrame frame, PipeWriter destination);
+
+    /// <summary>
+    /// A message the inspector wanted whole is longer than <see cref="MaxWholeMessageLength"/>. Either write what goes
+    /// on instead and return true (the relay then discards the message's bytes as they arrive), or return false to
+    /// let it stream through unread.
+    /// </summary>
+    bool ReplaceOversized(byte code, PipeWriter destination);
 }
 
 public enum FrameDisposition
@@ -23,4 +39,8 @@ public enum FrameDisposition
     Handled,
     /// <summary>Forward it, then stop relaying in this direction (Terminate).</summary>
     ForwardAndStop,
+    /// <summary>The inspector wrote a replacement; then stop relaying in this direction (the session must end).</summary>
+    HandledAndStop,
+    /// <summary>Ask again through <see cref="IFrameInspector.InspectAsync"/> (a query not seen before must be parsed).</summary>
+    Deferred,
 }

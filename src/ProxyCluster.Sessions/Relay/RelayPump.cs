@@ -21,6 +21,9 @@ public sealed class RelayPump
     /// <summary>Bytes of a pass-through message still to forward; zero between messages.</summary>
     private long _remainingOfCurrent;
 
+    /// <summary>Bytes of an oversized inspected message still to drop (its replacement is already written).</summary>
+    private long _remainingToDiscard;
+
     public RelayPump(PipeReader source, PipeWriter destination, IFrameInspector inspector, int maxMessageLength)
     {
         _source = source;
@@ -56,7 +59,25 @@ public sealed class RelayPump
             }
 
             var buffer = result.Buffer;
-            var stop = Forward(ref buffer);
+            var stop = false;
+            while (true)
+            {
+                var step = Forward(ref buffer, out var deferred);
+                if (step != Step.Deferred)
+                {
+                    stop = step == Step.Stop;
+                    break;
+                }
+
+                // The buffer is not advanced past the frame, so its bytes stay valid across the await.
+                var disposition = await _inspector.InspectAsync(deferred, _destination).ConfigureAwait(false);
+                if (Complete(deferred, disposition, ref buffer))
+                {
+                    stop = true;
+                    break;
+                }
+            }
+
             BytesForwarded += result.Buffer.Length - buffer.Length;
             _source.AdvanceTo(buffer.Start, result.Buffer.End);
 
@@ -78,17 +99,48 @@ public sealed class RelayPump
 
             if (result.IsCompleted)
             {
-                return buffer.IsEmpty && _remainingOfCurrent == 0 ? RelayOutcome.SourceClosed : RelayOutcome.SourceClosedMidMessage;
+                return buffer.IsEmpty && _remainingOfCurrent == 0 && _remainingToDiscard == 0 ? RelayOutcome.SourceClosed : RelayOutcome.SourceClosedMidMessage;
             }
         }
     }
 
-    /// <summary>Forwards what can be forwarded from <paramref name="buffer"/>; returns true when the inspector asked to stop.</summary>
-    private bool Forward(ref ReadOnlySequence<byte> buffer)
+    private enum Step
     {
+        /// <summary>Everything forwardable is forwarded; read more.</summary>
+        NeedMore,
+        /// <summary>The inspector asked to stop after a message.</summary>
+        Stop,
+        /// <summary>A message waits for <see cref="IFrameInspector.InspectAsync"/>.</summary>
+        Deferred,
+    }
+
+    /// <summary>Applies a disposition to a whole message at the front of the buffer; true when relaying must stop.</summary>
+    private bool Complete(in MessageFrame frame, FrameDisposition disposition, ref ReadOnlySequence<byte> buffer)
+    {
+        if (disposition is FrameDisposition.Forward or FrameDisposition.ForwardAndStop)
+        {
+            Copy(frame.Message, _destination);
+        }
+
+        buffer = buffer.Slice(frame.Length);
+        return disposition is FrameDisposition.ForwardAndStop or FrameDisposition.HandledAndStop;
+    }
+
+    /// <summary>Forwards what can be forwarded from <paramref name="buffer"/> without waiting for anything.</summary>
+    private Step Forward(ref ReadOnlySequence<byte> buffer, out MessageFrame deferred)
+    {
+        deferred = default;
         Span<byte> header = stackalloc byte[MessageFrame.HeaderLength];
         while (!buffer.IsEmpty)
         {
+            if (_remainingToDiscard > 0)
+            {
+                var dropped = Math.Min(_remainingToDiscard, buffer.Length);
+                buffer = buffer.Slice(dropped);
+                _remainingToDiscard -= dropped;
+                continue;
+            }
+
             if (_remainingOfCurrent > 0)
             {
                 var part = Math.Min(_remainingOfCurrent, buffer.Length);
@@ -100,7 +152,7 @@ public sealed class RelayPump
 
             if (buffer.Length < MessageFrame.HeaderLength)
             {
-                return false;
+                return Step.NeedMore;
             }
 
             buffer.Slice(0, MessageFrame.HeaderLength).CopyTo(header);
@@ -112,7 +164,8 @@ public sealed class RelayPump
             }
 
             var total = 1L + length;
-            if (!_inspector.NeedsWholeMessage(code))
+            if (!_inspector.NeedsWholeMessage(code)
+                || (total > _inspector.MaxWholeMessageLength && !_inspector.ReplaceOversized(code, _destination)))
             {
                 var part = Math.Min(total, buffer.Length);
                 Copy(buffer.Slice(0, part), _destination);
@@ -121,26 +174,32 @@ public sealed class RelayPump
                 continue;
             }
 
+            if (total > _inspector.MaxWholeMessageLength)
+            {
+                _remainingToDiscard = total; // replaced above
+                continue;
+            }
+
             if (buffer.Length < total)
             {
-                return false;
+                return Step.NeedMore;
             }
 
             var frame = new MessageFrame(code, buffer.Slice(0, total));
             var disposition = _inspector.Inspect(frame, _destination);
-            if (disposition != FrameDisposition.Handled)
+            if (disposition == FrameDisposition.Deferred)
             {
-                Copy(frame.Message, _destination);
+                deferred = frame;
+                return Step.Deferred;
             }
 
-            buffer = buffer.Slice(total);
-            if (disposition == FrameDisposition.ForwardAndStop)
+            if (Complete(frame, disposition, ref buffer))
             {
-                return true;
+                return Step.Stop;
             }
         }
 
-        return false;
+        return Step.NeedMore;
     }
 
     private static void Copy(in ReadOnlySequence<byte> bytes, PipeWriter destination)

@@ -25,5 +25,8 @@ public sealed record RouteConfig(
     /// </summary>
     public string? SearchPath { get; init; }
 
+    /// <summary>TLS to the server (SSLRequest, then a handshake checked as the mode says); disabled by default.</summary>
+    public Upstream.UpstreamTlsSettings Tls { get; init; } = Upstream.UpstreamTlsSettings.Disabled;
+
     public override string ToString() => $"route \"{Name}\" ({Host}:{Port})";
 }

@@ -7,16 +7,23 @@ using ProxyCluster.Protocol.Frontend;
 namespace ProxyCluster.Sessions.Startup;
 
 /// <summary>
-/// Reads the untyped packets a connection starts with. Encryption requests are refused with <c>N</c> (the client
-/// then continues in the clear or gives up, as it would with a server without TLS); TLS acceptance plugs in here.
+/// Reads the untyped packets a connection starts with. TLS is negotiated before this, by the listener's
+/// <see cref="Tls.ClientTlsNegotiator"/>; encryption requests that reach this point are refused with <c>N</c> (the
+/// client then continues in the clear or gives up, as it would with a server without TLS), except on a connection
+/// that is already encrypted, where they are a protocol violation as in PostgreSQL.
 /// </summary>
 public static class StartupNegotiator
 {
     /// <summary>A GSSENCRequest followed by an SSLRequest is the most a well-behaved client sends before starting.</summary>
     private const int MaxEncryptionRequests = 2;
 
-    public static async ValueTask<NegotiationResult> NegotiateAsync(IDuplexPipe client, int maxStartupLength, CancellationToken cancellationToken)
+    public static ValueTask<NegotiationResult> NegotiateAsync(IDuplexPipe client, int maxStartupLength, CancellationToken cancellationToken) =>
+        NegotiateAsync(client, maxStartupLength, encrypted: false, cancellationToken);
+
+    /// <param name="encrypted">The connection already runs over TLS: another SSLRequest or GSSENCRequest is refused as a violation.</param>
+    public static async ValueTask<NegotiationResult> NegotiateAsync(IDuplexPipe client, int maxStartupLength, bool encrypted, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         for (var requests = 0; ; requests++)
         {
             var frame = await ReadFrameAsync(client.Input, maxStartupLength, cancellationToken).ConfigureAwait(false);
@@ -28,7 +35,7 @@ public static class StartupNegotiator
             var (kind, packet, code) = frame.Value;
             switch (kind)
             {
-                case StartupRequestKind.SslRequest or StartupRequestKind.GssEncRequest when requests < MaxEncryptionRequests:
+                case StartupRequestKind.SslRequest or StartupRequestKind.GssEncRequest when requests < MaxEncryptionRequests && !encrypted:
                     client.Output.GetSpan(1)[0] = StartupCodes.Refuse;
                     client.Output.Advance(1);
                     await client.Output.FlushAsync(cancellationToken).ConfigureAwait(false);

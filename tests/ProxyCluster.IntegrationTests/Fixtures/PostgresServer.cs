@@ -55,7 +55,13 @@ public sealed partial class PostgresServer : IAsyncDisposable
     public string LogPath => Path.Combine(_baseDirectory, "postgres.log");
 
     /// <summary>Initializes and starts a new server; throws with the server log's tail when it cannot.</summary>
-    public static async Task<PostgresServer> StartAsync(CancellationToken ct = default)
+    public static Task<PostgresServer> StartAsync(CancellationToken ct = default) => StartAsync(tls: null, ct);
+
+    /// <summary>
+    /// As <see cref="StartAsync(CancellationToken)"/>, with <c>ssl = on</c> and the given PEM certificate and key (when
+    /// not null). Clients may still connect without TLS: the pg_hba lines are <c>host</c>, not <c>hostssl</c>.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(PostgresServerTls? tls, CancellationToken ct = default)
     {
         var binDirectory = FindBinDirectory();
         var asServerUser = Posix.geteuid() == 0;
@@ -69,6 +75,10 @@ public sealed partial class PostgresServer : IAsyncDisposable
         try
         {
             await InitializeAsync(binDirectory, baseDirectory, password, asServerUser, ct);
+            if (tls is not null)
+            {
+                await ConfigureTlsAsync(baseDirectory, tls, asServerUser, ct);
+            }
 
             // The port is free when probed but may be taken before postgres binds it: try a few.
             for (var attempt = 1; ; attempt++)
@@ -246,6 +256,36 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
             """;
         await File.AppendAllTextAsync(Path.Combine(baseDirectory, "data", "postgresql.conf"), settings, ct);
+    }
+
+    /// <summary>Writes server.crt and server.key (0600, owned by the server user) into the data directory and turns ssl on.</summary>
+    private static async Task ConfigureTlsAsync(string baseDirectory, PostgresServerTls tls, bool asServerUser, CancellationToken ct)
+    {
+        var data = Path.Combine(baseDirectory, "data");
+        var certificate = Path.Combine(data, "server.crt");
+        var key = Path.Combine(data, "server.key");
+        await File.WriteAllTextAsync(certificate, tls.CertificatePem, ct);
+        File.WriteAllText(key, string.Empty);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Restrict before the key is in it: PostgreSQL refuses a key file others could read.
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        await File.WriteAllTextAsync(key, tls.KeyPem, ct);
+        if (asServerUser)
+        {
+            await RunAsync("chown", [$"{ServerUser}:{ServerUser}", certificate, key], asServerUser: false, InitdbTimeout, ct);
+        }
+
+        await File.AppendAllTextAsync(Path.Combine(data, "postgresql.conf"), $"""
+
+            ssl = on
+            ssl_cert_file = '{certificate}'
+            ssl_key_file = '{key}'
+            ssl_min_protocol_version = 'TLSv1.2'
+
+            """, ct);
     }
 
     /// <summary>pg_ctl start -w; false when the port was taken, throws for any other failure.</summary>
@@ -498,3 +538,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
         public static partial uint geteuid();
     }
 }
+
+/// <summary>The PEM certificate (leaf first) and private key a TLS-enabled <see cref="PostgresServer"/> presents.</summary>
+public sealed record PostgresServerTls(string CertificatePem, string KeyPem);

@@ -18,6 +18,21 @@ public sealed class ProxyFixture : IAsyncLifetime
     public const string AppRole = "proxy_app";
     public const int AuthTimeoutSeconds = 3;
 
+    /// <summary>"Token X may only SELECT from users."</summary>
+    public const string UsersReaderPolicy = """
+        name: users-reader
+        allow:
+          - name: read-users
+            statements: [select]
+            tables: [users]
+        """;
+
+    /// <summary>"Token Y may only INSERT into orders."</summary>
+    public const string OrdersWriterPolicy = """
+        { "name": "orders-writer",
+          "allow": [ { "name": "write-orders", "statements": ["insert"], "tables": ["public.orders"], "functions": ["nextval"] } ] }
+        """;
+
     private string _directory = string.Empty;
 
     public PostgresServer Postgres { get; private set; } = null!;
@@ -44,12 +59,25 @@ public sealed class ProxyFixture : IAsyncLifetime
         await Postgres.CreateDatabaseAsync(AppDatabase, AppRole);
         var passwordFile = Path.Combine(_directory, "upstream.password");
         await File.WriteAllTextAsync(passwordFile, UpstreamPassword + "\n");
+        await Postgres.ExecuteAsync(
+            $"""
+            CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL);
+            CREATE TABLE orders (id serial PRIMARY KEY, user_id int NOT NULL, amount numeric NOT NULL);
+            INSERT INTO users VALUES (1, 'ada'), (2, 'alan');
+            ALTER TABLE users OWNER TO {AppRole};
+            ALTER TABLE orders OWNER TO {AppRole};
+            """,
+            AppDatabase);
+        var policyDirectory = Directory.CreateDirectory(Path.Combine(_directory, "policies")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(policyDirectory, "users-reader.yaml"), UsersReaderPolicy);
+        await File.WriteAllTextAsync(Path.Combine(policyDirectory, "orders-writer.json"), OrdersWriterPolicy);
 
         var options = new ProxyOptions
         {
             NodeId = "it-node",
             NodeOrdinal = 1,
             AuthTimeoutSeconds = AuthTimeoutSeconds,
+            PolicyDirectory = policyDirectory,
             Listeners =
             {
                 new ListenerOptions { Address = "127.0.0.1", Port = 0, InsecureCleartextForLocalDevelopment = true },
@@ -73,9 +101,9 @@ public sealed class ProxyFixture : IAsyncLifetime
         DefaultToken = AddToken("integration-tests");
     }
 
-    public TestToken AddToken(string principal, IReadOnlyList<string>? routes = null, DateTimeOffset? expiresAt = null)
+    public TestToken AddToken(string principal, IReadOnlyList<string>? routes = null, DateTimeOffset? expiresAt = null, string policy = "unrestricted")
     {
-        var token = TestToken.Mint(principal, routes, expiresAt);
+        var token = TestToken.Mint(principal, routes, expiresAt, policy);
         Node.Tokens.Upsert(token.Record);
         return token;
     }

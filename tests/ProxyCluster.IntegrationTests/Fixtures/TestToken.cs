@@ -9,9 +9,9 @@ public sealed record TestToken(string Token, TokenRecord Record)
 
     public string User => ApiToken.UserNameFor(Record.Id);
 
-    public static TestToken Mint(string principal, IReadOnlyList<string>? routes = null, DateTimeOffset? expiresAt = null)
+    public static TestToken Mint(string principal, IReadOnlyList<string>? routes = null, DateTimeOffset? expiresAt = null, string policy = TokenRecord.DefaultPolicy)
     {
         var token = ApiToken.Mint(out _);
-        return new TestToken(token, TokenRecord.Create(token, principal, TokenRecord.DefaultPolicy, routes ?? [], expiresAt));
+        return new TestToken(token, TokenRecord.Create(token, principal, policy, routes ?? [], expiresAt));
     }
 }

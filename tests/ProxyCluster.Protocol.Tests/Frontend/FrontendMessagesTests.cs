@@ -56,6 +56,18 @@ public class FrontendMessagesTests
     }
 
     [Fact]
+    public void WriteParse_ProducesGoldenBytes_AndReadsBack()
+    {
+        // 'P', length 4 + "s1\0"(3) + "SELECT 1\0"(9) + Int16 0 (2) = 18
+        var bytes = Segments.Written(w => FrontendMessages.WriteParse(w, "s1", "SELECT 1"));
+        Assert.Equal(Segments.Hex("50 00000012 733100 53454C454354203100 0000"), bytes);
+        var buffer = Segments.Of(bytes);
+        MessageFramer.TryReadFrame(ref buffer, 1024, out var frame);
+        Assert.True(FrontendReaders.TryReadParse(frame.Body, out var name, out var sql));
+        Assert.Equal(("s1", "SELECT 1"), (name, sql));
+    }
+
+    [Fact]
     public void TryReadQuery_InvalidUtf8_IsRefused()
     {
         // 'Q' body "SELECT \xC3\x28" NUL: an invalid two-byte sequence

@@ -1,0 +1,26 @@
+using ProxyCluster.Protocol.Errors;
+using ProxyCluster.Sessions.Policy;
+
+namespace ProxyCluster.Node.Policy;
+
+/// <summary>Fail closed: a token whose policy is unknown here may connect, but runs nothing.</summary>
+public sealed class DenyEverythingGate : IStatementGate
+{
+    private readonly StatementVerdict _denial;
+
+    public DenyEverythingGate(PostgresError denial) => _denial = StatementVerdict.Deny(denial);
+
+    public string? SearchPath => null;
+
+    public bool TryCheck(string sql, out StatementVerdict verdict)
+    {
+        verdict = _denial;
+        return true;
+    }
+
+    public ValueTask<StatementVerdict> CheckAsync(string sql) => ValueTask.FromResult(_denial);
+
+    public StatementVerdict Undecodable() => _denial;
+
+    public StatementVerdict FunctionCall() => _denial;
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using ProxyCluster.Policy;
+using ProxyCluster.Protocol.Errors;
+using ProxyCluster.Sessions.Policy;
+using ProxyCluster.Sql;
+
+namespace ProxyCluster.Node.Policy;
+
+/// <summary>
+/// One session's statement checks: analyse with libpg_query (cached), decide with the policy. Text the parser rejects
+/// gets the error the server would give (42601 with the position) rather than a policy denial; it is never sent.
+/// </summary>
+public sealed class SqlStatementGate : IStatementGate
+{
+    private readonly SqlPolicy _policy;
+    private readonly SqlAnalyzer _analyzer;
+
+    public SqlStatementGate(SqlPolicy policy, SqlAnalyzer analyzer)
+    {
+        _policy = policy;
+        _analyzer = analyzer;
+    }
+
+    public string? SearchPath => _policy.SearchPathSetting;
+
+    public bool TryCheck(string sql, out StatementVerdict verdict)
+    {
+        if (_analyzer.TryGetCached(sql, out var analysis))
+        {
+            verdict = Decide(analysis);
+            return true;
+        }
+
+        // Short queries parse in tens of microseconds, less than a hop to a parser thread and back.
+        if (_analyzer.CanAnalyzeWithoutWaiting(sql))
+        {
+            verdict = Decide(_analyzer.Analyze(sql));
+            return true;
+        }
+
+        verdict = default;
+        return false;
+    }
+
+    public async ValueTask<StatementVerdict> CheckAsync(string sql) => Decide(await _analyzer.AnalyzeAsync(sql).ConfigureAwait(false));
+
+    public StatementVerdict Undecodable() =>
+        StatementVerdict.Deny(PostgresError.Error(SqlState.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""));
+
+    public StatementVerdict FunctionCall() =>
+        StatementVerdict.Deny(PostgresError.Error(SqlState.InsufficientPrivilege, $"policy \"{_policy.Name}\" does not allow the fast-path function call interface"));
+
+    private StatementVerdict Decide(SqlAnalysis analysis)
+    {
+        if (!analysis.Succeeded)
+        {
+            return StatementVerdict.Deny(AnalysisError(analysis));
+        }
+
+        var decision = _policy.Evaluate(analysis);
+        return decision.Allowed
+            ? StatementVerdict.Allow
+            : StatementVerdict.Deny(PostgresError.Error(SqlState.InsufficientPrivilege, decision.Reason));
+    }
+
+    private static PostgresError AnalysisError(SqlAnalysis analysis)
+    {
+        var (state, message) = analysis.ErrorKind switch
+        {
+            SqlAnalysisErrorKind.SyntaxError => (SqlState.SyntaxError, analysis.Error!),
+            SqlAnalysisErrorKind.InvalidEncoding => (SqlState.CharacterNotInRepertoire, analysis.Error!),
+            SqlAnalysisErrorKind.QueryTooLong or SqlAnalysisErrorKind.TooDeeplyNested =>
+                (SqlState.StatementTooComplex, $"statement is too complex to be checked by the proxy: {analysis.Error}"),
+            _ => (SqlState.InsufficientPrivilege, $"statement could not be checked by the proxy: {analysis.Error}"),
+        };
+        var error = PostgresError.Error(state, message);
+        if (analysis.ErrorPosition is not { } position)
+        {
+            return error;
+        }
+
+        return new PostgresError([.. error.Fields, new(ErrorField.Position, position.ToString(CultureInfo.InvariantCulture))]);
+    }
+}
