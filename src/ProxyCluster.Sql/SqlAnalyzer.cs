@@ -85,40 +85,15 @@ public sealed class SqlAnalyzer : IDisposable
     public bool CanAnalyzeWithoutWaiting(string query) =>
         query.Length <= Options.InlineParseMaxLength && System.Text.Encoding.UTF8.GetByteCount(query) <= Options.InlineParseMaxLength;
 
-    /// <summary>Analyses a query received as text (already strictly decoded from the wire).</summary>
+    /// <summary>
+    /// Analyses a query received as text (already strictly decoded from the wire). Short and cached queries never
+    /// wait; a long one blocks the caller until a parser thread is done with it — use <see cref="AnalyzeAsync"/>
+    /// where blocking matters.
+    /// </summary>
     public SqlAnalysis Analyze(string query)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (_cache.TryGet(query, out var cached))
-        {
-            return cached;
-        }
-
-        var rejection = CheckBeforeParsing(query, out var buffer, out var length);
-        if (rejection is not null)
-        {
-            return Remember(query, rejection);
-        }
-
-        try
-        {
-            NativeParseOutput output;
-            try
-            {
-                output = length <= Options.InlineParseMaxLength ? PgQuery.Run(buffer) : _parsers.Parse(buffer);
-            }
-            catch (Exception ex) when (ex is not ObjectDisposedException)
-            {
-                return ParserFailure(ex);
-            }
-
-            return Remember(query, Complete(output, buffer.AsSpan(0, length)));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var pending = AnalyzeAsync(query);
+        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
     }
 
     /// <summary>Analyses a query given as UTF-8 bytes; invalid UTF-8 is an error, not a guess.</summary>
