@@ -19,6 +19,8 @@ const string Usage = """
                         TokenFile (JSON lines from `proxyctl token mint`, re-read when it changes)
                         PolicyDirectory (YAML/JSON policy documents; see src/ProxyCluster.Policy/POLICY.md)
                         AuthTimeoutSeconds, MaxConnections
+                        AuthFailureThrottle {FreeAttempts (5), BaseDelayMilliseconds (100),
+                          MaxDelayMilliseconds (5000), ForgetAfterSeconds (600), MaxTrackedAddresses}
                         Routes [{Name ("*" = any database), Host, Port, Database (null = as requested),
                           User, PasswordFile | PasswordEnv, SearchPath (default "public"),
                           Tls (verify-full | require | disable), TlsCaFile}]

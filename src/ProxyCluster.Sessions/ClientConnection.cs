@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Net;
 using ProxyCluster.Protocol.Scram;
 using ProxyCluster.Sessions.Tls;
 
@@ -15,6 +16,9 @@ public sealed record ClientConnection(IDuplexPipe Transport, string RemoteAddres
 {
     /// <summary>The listener requires TLS: a startup on a connection without it is refused (28000), as pg_hba's <c>hostssl</c> does.</summary>
     public bool TlsRequired { get; init; }
+
+    /// <summary>The client's IP, which failed authentications are counted under; null (an in-memory test) is never slowed.</summary>
+    public IPAddress? RemoteIp { get; init; }
 
     /// <summary>The TLS connection's <c>tls-server-end-point</c>, offered as SCRAM-SHA-256-PLUS; null without TLS.</summary>
     public ScramChannelBinding? ChannelBinding { get; init; }

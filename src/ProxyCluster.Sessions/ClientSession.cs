@@ -104,6 +104,13 @@ public sealed class ClientSession
                 return await RefuseAsync(refusal).ConfigureAwait(false);
             }
 
+            // An address still serving a penalty waits for its end before its credentials are even asked for, so a
+            // guesser that hangs up instead of waiting for a slowed refusal learns nothing sooner.
+            if (_services.AuthenticationThrottle?.HoldBeforeAttempt(_client.RemoteIp) is { } hold && hold > TimeSpan.Zero)
+            {
+                await Task.Delay(hold, _services.Time, authentication.Token).ConfigureAwait(false);
+            }
+
             var auth = await _authenticator.AuthenticateAsync(startup, _client, authentication.Token).ConfigureAwait(false);
             if (auth.IsAbandoned)
             {
@@ -112,7 +119,9 @@ public sealed class ClientSession
 
             if (!auth.Succeeded)
             {
-                SessionLog.AuthenticationFailed(_services.Logger, startup.User, _client.RemoteAddress, auth.Method, auth.Reason);
+                var delay = _services.AuthenticationThrottle?.RecordFailure(_client.RemoteIp) ?? TimeSpan.Zero;
+                SessionLog.AuthenticationFailed(_services.Logger, startup.User, _client.RemoteAddress, auth.Method, auth.Reason, (long)delay.TotalMilliseconds);
+                await DelayRefusalAsync(delay, authentication.Token, connectionClosed).ConfigureAwait(false);
                 return await RefuseAsync(auth.Error!).ConfigureAwait(false);
             }
 
@@ -152,6 +161,23 @@ public sealed class ClientSession
         catch (ProtocolViolationException violation)
         {
             return await RefuseAsync(PostgresError.Fatal(violation.SqlState, violation.Message)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Holds a failed attempt's refusal for its penalty; the authentication timeout cuts it short, and the answer is still the refusal.</summary>
+    private async Task DelayRefusalAsync(TimeSpan delay, CancellationToken authentication, CancellationToken connectionClosed)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(delay, _services.Time, authentication).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!connectionClosed.IsCancellationRequested)
+        {
         }
     }
 

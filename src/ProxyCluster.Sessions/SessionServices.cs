@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ProxyCluster.Sessions.Auth;
 using ProxyCluster.Sessions.Cancel;
 using ProxyCluster.Sessions.Lifecycle;
 using ProxyCluster.Sessions.Policy;
@@ -21,4 +22,7 @@ public sealed record SessionServices(
 {
     /// <summary>Statement checks per token; null runs every session without them.</summary>
     public IStatementPolicy? Policy { get; init; }
+
+    /// <summary>Slows addresses that keep failing to authenticate; null never slows anyone.</summary>
+    public FailedAuthenticationThrottle? AuthenticationThrottle { get; init; }
 }

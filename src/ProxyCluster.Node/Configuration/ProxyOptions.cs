@@ -29,6 +29,9 @@ public sealed class ProxyOptions
 
     public int AuthTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>How failed authentications are slowed per client address.</summary>
+    public AuthFailureThrottleOptions AuthFailureThrottle { get; set; } = new();
+
     /// <summary>Connections beyond this get PostgreSQL's "sorry, too many clients already" (53300).</summary>
     public int MaxConnections { get; set; } = 10_000;
 

@@ -84,6 +84,8 @@ public static class ProxyOptionsValidator
             problems.Add("AuthTimeoutSeconds and MaxConnections must be positive");
         }
 
+        ValidateAuthFailureThrottle(options.AuthFailureThrottle, problems);
+
         return problems;
     }
 
@@ -132,6 +134,24 @@ public static class ProxyOptionsValidator
         }
 
         return true;
+    }
+
+    private static void ValidateAuthFailureThrottle(AuthFailureThrottleOptions throttle, List<string> problems)
+    {
+        if (throttle.FreeAttempts < 0)
+        {
+            problems.Add("Proxy:AuthFailureThrottle:FreeAttempts must not be negative");
+        }
+
+        if (throttle.BaseDelayMilliseconds <= 0 || throttle.MaxDelayMilliseconds < throttle.BaseDelayMilliseconds)
+        {
+            problems.Add("Proxy:AuthFailureThrottle needs BaseDelayMilliseconds above 0 and MaxDelayMilliseconds at least BaseDelayMilliseconds");
+        }
+
+        if (throttle.ForgetAfterSeconds <= 0 || throttle.MaxTrackedAddresses <= 0)
+        {
+            problems.Add("Proxy:AuthFailureThrottle:ForgetAfterSeconds and MaxTrackedAddresses must be positive");
+        }
     }
 
     private static void ValidateRouteTls(RouteOptions route, List<string> problems)

@@ -16,6 +16,7 @@ using ProxyCluster.Sql;
 using ProxyCluster.Node.Tokens;
 using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Sessions;
+using ProxyCluster.Sessions.Auth;
 using ProxyCluster.Sessions.Cancel;
 using ProxyCluster.Sessions.Lifecycle;
 using ProxyCluster.Sessions.Routing;
@@ -147,6 +148,7 @@ public sealed class ProxyNode : IAsyncDisposable
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("ProxyCluster.Sessions"))
         {
             Policy = sp.GetRequiredService<IStatementPolicy>(),
+            AuthenticationThrottle = new FailedAuthenticationThrottle(options.AuthFailureThrottle.ToSettings(), sp.GetRequiredService<TimeProvider>()),
         });
         if (options.Tls is { CertificateFile: { Length: > 0 } certificateFile, KeyFile: { Length: > 0 } keyFile })
         {

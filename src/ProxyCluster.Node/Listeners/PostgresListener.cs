@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Connections;
 using ProxyCluster.Node.Configuration;
 using ProxyCluster.Protocol.Backend;
@@ -75,6 +76,7 @@ public sealed class PostgresListener
                     CleartextAllowed: negotiated.IsSecure || _listener.InsecureCleartextForLocalDevelopment)
                 {
                     TlsRequired = _tls.Mode == ClientTlsMode.Require,
+                    RemoteIp = (connection.RemoteEndPoint as IPEndPoint)?.Address,
                     ChannelBinding = negotiated.ChannelBinding,
                     ClientCertificate = negotiated.Tls?.ClientCertificate is { } certificate
                         ? new VerifiedClientCertificate(certificate.Subject, certificate.Thumbprint, _tls.ClientCertificates?.Map(certificate))

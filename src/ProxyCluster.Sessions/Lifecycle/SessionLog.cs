@@ -14,8 +14,8 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "session {SessionId} ended: {Reason}")]
     public static partial void Ended(ILogger logger, long sessionId, string reason);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "authentication failed for user \"{User}\" from {ClientAddress} via {Method}: {Reason}")]
-    public static partial void AuthenticationFailed(ILogger logger, string user, string clientAddress, string method, string reason);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "authentication failed for user \"{User}\" from {ClientAddress} via {Method}: {Reason}; refusal delayed {DelayMilliseconds} ms")]
+    public static partial void AuthenticationFailed(ILogger logger, string user, string clientAddress, string method, string reason, long delayMilliseconds);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "connection from {ClientAddress} refused: {SqlState} {Message}")]
     public static partial void Refused(ILogger logger, string clientAddress, string sqlState, string message);
