@@ -20,11 +20,6 @@ public sealed class PostgresListener
     private readonly ConnectionLimit _limit;
     private readonly ClientTlsPolicy _tls;
 
-    public PostgresListener(SessionServices services, ListenerOptions listener, ConnectionLimit limit)
-        : this(services, listener, limit, ClientTlsPolicy.Disabled)
-    {
-    }
-
     public PostgresListener(SessionServices services, ListenerOptions listener, ConnectionLimit limit, ClientTlsPolicy tls)
     {
         _services = services;
@@ -34,9 +29,6 @@ public sealed class PostgresListener
     }
 
     /// <summary>The TLS policy of <paramref name="listener"/>: its mode (defaults as <see cref="TlsModes.ForListener"/> says) and the node's certificate.</summary>
-    public static ClientTlsPolicy TlsPolicyFor(ListenerOptions listener, ServerCertificateStore? certificates, TimeSpan handshakeTimeout) =>
-        TlsPolicyFor(listener, certificates, null, handshakeTimeout);
-
     /// <param name="clientCertificates">The node's client certificate (mTLS) rules; null asks for no client certificate.</param>
     public static ClientTlsPolicy TlsPolicyFor(ListenerOptions listener, ServerCertificateStore? certificates, ClientCertificatePolicy? clientCertificates, TimeSpan handshakeTimeout)
     {

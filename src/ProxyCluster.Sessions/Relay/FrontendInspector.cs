@@ -17,6 +17,9 @@ public sealed class FrontendInspector : IFrameInspector
     private readonly IStatementGate? _gate;
     private readonly DenialMarkers _markers;
 
+    /// <summary>The statement name and SQL of the message <see cref="Inspect"/> deferred (one at a time: the pump awaits it).</summary>
+    private (string StatementName, string Sql) _deferred;
+
     public FrontendInspector(IStatementGate? gate, DenialMarkers markers, int maxInspectedMessageLength)
     {
         _gate = gate;
@@ -50,12 +53,19 @@ public sealed class FrontendInspector : IFrameInspector
             return Apply(frame.Code, statementName, gate.Undecodable(), destination);
         }
 
-        return gate.TryCheck(sql, out var verdict) ? Apply(frame.Code, statementName, verdict, destination) : FrameDisposition.Deferred;
+        if (gate.TryCheck(sql, out var verdict))
+        {
+            return Apply(frame.Code, statementName, verdict, destination);
+        }
+
+        _deferred = (statementName, sql); // decoded once; InspectAsync continues from here
+        return FrameDisposition.Deferred;
     }
 
     public async ValueTask<FrameDisposition> InspectAsync(MessageFrame frame, PipeWriter destination)
     {
-        TryReadSql(frame, out var statementName, out var sql);
+        var (statementName, sql) = _deferred;
+        _deferred = default;
         var verdict = await _gate!.CheckAsync(sql).ConfigureAwait(false);
         return Apply(frame.Code, statementName, verdict, destination);
     }

@@ -17,9 +17,6 @@ public static class StartupNegotiator
     /// <summary>A GSSENCRequest followed by an SSLRequest is the most a well-behaved client sends before starting.</summary>
     private const int MaxEncryptionRequests = 2;
 
-    public static ValueTask<NegotiationResult> NegotiateAsync(IDuplexPipe client, int maxStartupLength, CancellationToken cancellationToken) =>
-        NegotiateAsync(client, maxStartupLength, encrypted: false, cancellationToken);
-
     /// <param name="encrypted">The connection already runs over TLS: another SSLRequest or GSSENCRequest is refused as a violation.</param>
     public static async ValueTask<NegotiationResult> NegotiateAsync(IDuplexPipe client, int maxStartupLength, bool encrypted, CancellationToken cancellationToken)
     {

@@ -121,6 +121,17 @@ public sealed class PolicyEnforcementTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task LongQueries_AreCheckedOffTheSocketThread_WithTheSameOutcome()
+    {
+        // Over the inline-parse limit (2 KiB), so the check goes to a parser thread and the relay awaits it.
+        var ids = string.Join(", ", Enumerable.Range(1, 1500));
+        await using var connection = await fixture.OpenAsync(fixture.AddToken("long", policy: "users-reader"));
+        Assert.Equal(2L, await Scalar<long>(connection, $"SELECT count(*) FROM users WHERE id IN ({ids})"));
+        await Denied(connection, $"SELECT count(*) FROM orders WHERE id IN ({ids})");
+        Assert.Equal(2L, await Scalar<long>(connection, $"SELECT count(*) FROM users WHERE id IN ({ids}) /* again */"));
+    }
+
+    [Fact]
     public async Task SyntaxErrors_GetTheParsersError_WithItsPosition()
     {
         await using var connection = await fixture.OpenAsync(fixture.AddToken("syntax", policy: "users-reader"));

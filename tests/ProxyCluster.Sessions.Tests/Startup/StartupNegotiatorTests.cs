@@ -28,7 +28,7 @@ public class StartupNegotiatorTests
         public Rig(int maxStartupLength = StartupFramer.DefaultMaxStartupLength)
         {
             Client = new Peer(_toClient.Reader, _toProxy.Writer);
-            Result = StartupNegotiator.NegotiateAsync(new DuplexPipe(_toProxy.Reader, _toClient.Writer), maxStartupLength, CancellationToken.None).AsTask();
+            Result = StartupNegotiator.NegotiateAsync(new DuplexPipe(_toProxy.Reader, _toClient.Writer), maxStartupLength, encrypted: false, CancellationToken.None).AsTask();
         }
 
         public Peer Client { get; }
