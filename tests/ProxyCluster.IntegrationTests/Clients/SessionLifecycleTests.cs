@@ -23,6 +23,8 @@ public sealed class SessionLifecycleTests(ProxyFixture fixture)
             "test");
         Assert.Equal(2, asked);
 
+        // Termination is asynchronous (a mailbox); once the sessions are gone, their FATAL is waiting in the socket.
+        await WaitUntil(() => fixture.Node.Sessions.SessionsOf(doomed.Id).Count == 0);
         foreach (var connection in new[] { first, second })
         {
             var error = await Assert.ThrowsAsync<PostgresException>(async () =>
@@ -34,7 +36,6 @@ public sealed class SessionLifecycleTests(ProxyFixture fixture)
             Assert.Contains("revoked", error.MessageText, StringComparison.Ordinal);
         }
 
-        await WaitUntil(() => fixture.Node.Sessions.SessionsOf(doomed.Id).Count == 0);
         await using var check = new NpgsqlCommand("SELECT 'unaffected'", bystander);
         Assert.Equal("unaffected", (string)(await check.ExecuteScalarAsync())!);
     }
