@@ -73,7 +73,4 @@ public static class BackendReaders
         var reader = new SequenceReader<byte>(frame.Body);
         return reader.TryRead(out var status) ? (TransactionStatus)status : TransactionStatus.Idle;
     }
-
-    /// <summary>Reads the Int32 at the start of a span; used by callers that already copied a header.</summary>
-    public static int ReadInt32(ReadOnlySpan<byte> span) => BinaryPrimitives.ReadInt32BigEndian(span);
 }

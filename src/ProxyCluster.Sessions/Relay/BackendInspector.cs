@@ -6,19 +6,16 @@ using ProxyCluster.Protocol.Framing;
 namespace ProxyCluster.Sessions.Relay;
 
 /// <summary>
-/// Watches server-to-client traffic. ReadyForQuery is read so the session always knows whether the server is idle
-/// and in or out of a transaction (what a pool needs to lend the connection back, and a drain to end it cleanly).
-/// While a denial is outstanding, ErrorResponses are read too, to put the policy's error in place of the server's
-/// answer to the marker statement.
+/// Watches server-to-client traffic. ParameterStatus is read to keep the settings the proxy depends on pinned
+/// (rare: the server sends it only when a reported setting changes). While a denial is outstanding, ErrorResponses
+/// are read too, to put the policy's error in place of the server's answer to the marker statement. Everything
+/// else, ReadyForQuery included, streams through unread.
 /// </summary>
 public sealed class BackendInspector : IFrameInspector
 {
     private readonly DenialMarkers _markers;
-    private int _status = (int)TransactionStatus.Idle;
 
     public BackendInspector(DenialMarkers markers) => _markers = markers;
-
-    public TransactionStatus LastStatus => (TransactionStatus)Volatile.Read(ref _status);
 
     /// <summary>
     /// The answer to a marker is a short error; a long one (a constraint violation quoting a large row) cannot be
@@ -27,7 +24,7 @@ public sealed class BackendInspector : IFrameInspector
     public int MaxWholeMessageLength => 16 * 1024;
 
     public bool NeedsWholeMessage(byte code) =>
-        code is (byte)BackendCode.ReadyForQuery or (byte)BackendCode.ParameterStatus
+        code == (byte)BackendCode.ParameterStatus
         || (code == (byte)BackendCode.ErrorResponse && _markers.HasPending);
 
     /// <summary>Set when the session ended because the server reported a setting the proxy must keep pinned.</summary>
@@ -35,12 +32,6 @@ public sealed class BackendInspector : IFrameInspector
 
     public FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination)
     {
-        if (frame.Code == (byte)BackendCode.ReadyForQuery)
-        {
-            Volatile.Write(ref _status, (int)BackendReaders.ReadyForQueryStatus(frame));
-            return FrameDisposition.Forward;
-        }
-
         if (frame.Code == (byte)BackendCode.ParameterStatus)
         {
             return CheckPinnedSetting(frame, destination);

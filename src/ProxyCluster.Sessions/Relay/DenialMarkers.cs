@@ -23,22 +23,16 @@ public sealed class DenialMarkers
     private long _sequence;
     private long _oldestPending = 1;
 
+    /// <summary>_pending.Count, readable without the lock: the server-side pump asks for every ErrorResponse.</summary>
+    private int _pendingCount;
+
     public DenialMarkers()
     {
         _prefix = "proxycluster_denied_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)) + "_";
     }
 
     /// <summary>Writers check this before reading ErrorResponses whole; no denial, no cost.</summary>
-    public bool HasPending
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _pending.Count > 0;
-            }
-        }
-    }
+    public bool HasPending => Volatile.Read(ref _pendingCount) > 0;
 
     /// <summary>Registers a denial and returns the SQL to send in place of the denied statement.</summary>
     public string Register(PostgresError denial)
@@ -52,6 +46,7 @@ public sealed class DenialMarkers
                 _pending.Remove(_oldestPending++);
             }
 
+            Volatile.Write(ref _pendingCount, _pending.Count);
             return $"SELECT pg_catalog.{_prefix}{number.ToString(CultureInfo.InvariantCulture)}()";
         }
     }
@@ -91,6 +86,7 @@ public sealed class DenialMarkers
                 _pending.Remove(_oldestPending);
             }
 
+            Volatile.Write(ref _pendingCount, _pending.Count);
             return denial;
         }
     }

@@ -23,8 +23,6 @@ public sealed class ClientTlsResult : IAsyncDisposable
     /// <summary>The TLS session, when the client asked for one and the handshake succeeded.</summary>
     public TlsClientTransport? Tls { get; }
 
-    public bool IsDone => Transport is null;
-
     public bool IsSecure => Tls is not null;
 
     public ScramChannelBinding? ChannelBinding => Tls?.ChannelBinding;
