@@ -141,7 +141,8 @@ public sealed class ClientSession
             }
 
             var gate = _services.Policy?.GateFor(auth.Token);
-            if (gate?.SearchPath is { } searchPath)
+            // The policy resolves unqualified names against its search_path; pin that (or the route's) for the session.
+            if ((gate?.SearchPath ?? route.SearchPath) is { } searchPath)
             {
                 parameters = [.. parameters, new("search_path", searchPath)];
             }

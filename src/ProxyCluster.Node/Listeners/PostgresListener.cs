@@ -4,6 +4,7 @@ using ProxyCluster.Node.Configuration;
 using ProxyCluster.Protocol.Backend;
 using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Sessions;
+using ProxyCluster.Sessions.Lifecycle;
 using ProxyCluster.Sessions.Tls;
 
 namespace ProxyCluster.Node.Listeners;
@@ -45,8 +46,10 @@ public sealed class PostgresListener
         var remote = connection.RemoteEndPoint?.ToString() ?? "unknown";
         if (!_limit.TryEnter())
         {
-            BackendMessages.WriteErrorResponse(connection.Transport.Output, PostgresError.Fatal(SqlState.TooManyConnections, "sorry, too many clients already"));
-            await connection.Transport.Output.FlushAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            await ClientGoodbye.SendAsync(
+                connection.Transport.Output,
+                PostgresError.Fatal(SqlState.TooManyConnections, "sorry, too many clients already"),
+                _services.Limits.GoodbyeTimeout).ConfigureAwait(false);
             return;
         }
 

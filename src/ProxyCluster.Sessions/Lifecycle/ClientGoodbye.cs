@@ -5,7 +5,7 @@ using ProxyCluster.Protocol.Errors;
 namespace ProxyCluster.Sessions.Lifecycle;
 
 /// <summary>Writes the last message a client gets (a FATAL error) without letting a client that stopped reading hold the session.</summary>
-internal static class ClientGoodbye
+public static class ClientGoodbye
 {
     public static async ValueTask SendAsync(PipeWriter output, PostgresError error, TimeSpan timeout)
     {

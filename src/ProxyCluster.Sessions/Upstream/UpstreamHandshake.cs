@@ -36,10 +36,6 @@ internal static class UpstreamHandshake
             new("database", database),
         };
         parameters.AddRange(startupParameters);
-        if (route.SearchPath is { } searchPath && !Contains(startupParameters, "search_path"))
-        {
-            parameters.Add(new("search_path", searchPath));
-        }
         FrontendMessages.WriteStartupMessage(connection.Output, parameters);
         await connection.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
@@ -157,18 +153,5 @@ internal static class UpstreamHandshake
         }
 
         return TcpUpstreamConnector.Unreachable(connection.Route, reason);
-    }
-
-    private static bool Contains(IReadOnlyList<KeyValuePair<string, string>> parameters, string name)
-    {
-        foreach (var (key, _) in parameters)
-        {
-            if (key == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }
