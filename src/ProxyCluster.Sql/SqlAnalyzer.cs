@@ -67,23 +67,23 @@ public sealed class SqlAnalyzer : IDisposable
     /// <summary>Number of analyses currently cached.</summary>
     public int CachedCount => _cache.Count;
 
-    /// <summary>The analysis of a query seen before, without parsing: the relay's fast path, safe on any thread.</summary>
-    public bool TryGetCached(string query, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SqlAnalysis? analysis)
+    /// <summary>
+    /// The relay's fast path: the analysis when it is available without waiting for a parser thread — the query
+    /// was seen before, or it is short enough to parse on the calling thread. False for a long query not cached.
+    /// </summary>
+    public bool TryAnalyzeWithoutWaiting(string query, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SqlAnalysis? analysis)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (_cache.TryGet(query, out var cached))
+        if (query.Length <= Options.InlineParseMaxLength)
         {
-            analysis = cached;
+            analysis = Analyze(query); // completes inline: a cache hit or an inline parse
             return true;
         }
 
-        analysis = null;
-        return false;
+        var cached = _cache.TryGet(query, out var hit);
+        analysis = cached ? hit : null;
+        return cached;
     }
-
-    /// <summary>True when <see cref="Analyze(string)"/> would not wait for a parser thread: cached, or short enough to parse inline.</summary>
-    public bool CanAnalyzeWithoutWaiting(string query) =>
-        query.Length <= Options.InlineParseMaxLength && System.Text.Encoding.UTF8.GetByteCount(query) <= Options.InlineParseMaxLength;
 
     /// <summary>
     /// Analyses a query received as text (already strictly decoded from the wire). Short and cached queries never
@@ -134,7 +134,7 @@ public sealed class SqlAnalyzer : IDisposable
             NativeParseOutput output;
             try
             {
-                output = length <= Options.InlineParseMaxLength ? PgQuery.Run(buffer) : await _parsers.ParseAsync(buffer).ConfigureAwait(false);
+                output = query.Length <= Options.InlineParseMaxLength ? PgQuery.Run(buffer) : await _parsers.ParseAsync(buffer).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not ObjectDisposedException)
             {

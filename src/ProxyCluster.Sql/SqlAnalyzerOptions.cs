@@ -32,9 +32,10 @@ public sealed record SqlAnalyzerOptions
     public int ParserStackSize { get; init; } = 256 << 20;
 
     /// <summary>
-    /// Queries of at most this many UTF-8 bytes are parsed on the calling thread instead of a parser thread: the
-    /// hand-off costs more than parsing them. Length bounds depth: 2 KiB allows at most ~1,000 nesting levels at
-    /// ~700 bytes of native stack each (measured), well inside the 1.5 MiB default stack of .NET threads.
+    /// Queries of at most this many characters are parsed on the calling thread instead of a parser thread: the
+    /// hand-off costs more than parsing them. Length bounds depth (every nesting token is one ASCII character):
+    /// 2,048 allows at most ~1,000 nesting levels at ~700 bytes of native stack each (measured), well inside the
+    /// 1.5 MiB default stack of .NET threads.
     /// </summary>
     public int InlineParseMaxLength { get; init; } = 2048;
 }

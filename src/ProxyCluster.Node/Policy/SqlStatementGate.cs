@@ -25,16 +25,9 @@ public sealed class SqlStatementGate : IStatementGate
 
     public bool TryCheck(string sql, out StatementVerdict verdict)
     {
-        if (_analyzer.TryGetCached(sql, out var analysis))
+        if (_analyzer.TryAnalyzeWithoutWaiting(sql, out var analysis))
         {
             verdict = Decide(analysis);
-            return true;
-        }
-
-        // Short queries parse in tens of microseconds, less than a hop to a parser thread and back.
-        if (_analyzer.CanAnalyzeWithoutWaiting(sql))
-        {
-            verdict = Decide(_analyzer.Analyze(sql));
             return true;
         }
 

@@ -145,9 +145,7 @@ internal sealed class StatementChecker(SqlPolicy policy)
                     ?? CheckFunctions(statement.Functions);
             case StatementKind.Unknown:
             default:
-                return new Denial(
-                    PolicyDecision.DefaultRule,
-                    $"{policy.Quoted} does not allow {statement.NodeType}: the proxy does not understand this statement");
+                return NotUnderstood(statement);
         }
     }
 
@@ -156,9 +154,7 @@ internal sealed class StatementChecker(SqlPolicy policy)
         switch (statement.Kind)
         {
             case StatementKind.Unknown:
-                return new Denial(
-                    PolicyDecision.DefaultRule,
-                    $"{policy.Quoted} does not allow {statement.NodeType}: the proxy does not understand this statement");
+                return NotUnderstood(statement);
             case StatementKind.Set or StatementKind.Reset
                 when statement.SettingName is "client_encoding" or "standard_conforming_strings":
                 return PinnedSetting(statement.SettingName, statement.Kind == StatementKind.Set ? "SET" : "RESET");
@@ -442,16 +438,14 @@ internal sealed class StatementChecker(SqlPolicy policy)
     /// <summary>Whether SET of a startup parameter would be allowed.</summary>
     public Denial? CheckStartupSetting(string name) => CheckSetting(name, "SET");
 
+    private Denial NotUnderstood(StatementAnalysis statement) =>
+        new(PolicyDecision.DefaultRule, $"{policy.Quoted} does not allow {statement.NodeType}: the proxy does not understand this statement");
+
     private Denial PinnedSetting(string name, string verb) =>
         new(PolicyDecision.DefaultRule, $"{policy.Quoted} does not allow {verb} {name}: the route pins it for the whole session");
 
     private Denial? CheckFunctions(IReadOnlyList<FunctionReference> functions)
     {
-        if (policy.IsUnrestricted)
-        {
-            return null;
-        }
-
         foreach (var function in functions)
         {
             var denyingRule = DenyingFunctionRule(function);

@@ -28,8 +28,6 @@ internal sealed class AnalysisCache
 
     public int Count => Volatile.Read(ref _count);
 
-    public long TotalChars => Interlocked.Read(ref _totalChars);
-
     public bool TryGet(string query, out SqlAnalysis analysis)
     {
         if (_entries.TryGetValue(query, out var entry))
