@@ -141,23 +141,24 @@ proxycluster_stop_pid() {
     return 0
   fi
   kill -s "$signal" "$pid" 2>/dev/null || true
-  for i in $(seq 1 $((timeout * 10))); do
-    proxycluster_pid_alive "$pid" || return 0
-    sleep 0.1
-  done
-  echo "warning: $pattern (PID $pid) ignored SIG$signal for ${timeout}s ($i polls); sending SIGQUIT" >&2
+  proxycluster_wait_gone "$pid" $((timeout * 10)) && return 0
+  echo "warning: $pattern (PID $pid) ignored SIG$signal for ${timeout}s; sending SIGQUIT" >&2
   kill -s QUIT "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    proxycluster_pid_alive "$pid" || return 0
-    sleep 0.1
-  done
+  proxycluster_wait_gone "$pid" 50 && return 0
   echo "warning: killing $pattern (PID $pid)" >&2
   kill -s KILL "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
+  proxycluster_wait_gone "$pid" 50 && return 0
+  echo "error: PID $pid survived SIGKILL" >&2
+  return 1
+}
+
+# True once PID has exited, polling every 0.1 s at most POLLS times.
+proxycluster_wait_gone() {
+  local pid=$1 polls=$2 i
+  for ((i = 0; i < polls; i++)); do
     proxycluster_pid_alive "$pid" || return 0
     sleep 0.1
   done
-  echo "error: PID $pid survived SIGKILL" >&2
   return 1
 }
 
