@@ -50,6 +50,12 @@ public sealed record TokenRecord
         init => field = RequireText(value, nameof(Policy));
     }
 
+    /// <summary>
+    /// The policy's own document (YAML or JSON) when the token carries it, as tokens created with
+    /// <c>proxyctl token create --policy FILE</c> do; null when <see cref="Policy"/> names one of the node's policies.
+    /// </summary>
+    public string? PolicyDocument { get; init; }
+
     /// <summary>The upstream databases the token may reach; empty means every route.</summary>
     public IReadOnlyList<string> Routes
     {
@@ -130,14 +136,25 @@ public sealed record TokenRecord
         }
 
         var scram = Secrets[0].Scram;
-        var secrets = new List<TokenSecretVerifier>(Secrets.Count + 1)
-        {
-            TokenSecretVerifier.Create(newToken, scram.Salt, scram.Iterations),
-        };
+        return WithNewSecret(TokenSecretVerifier.Create(newToken, scram.Salt, scram.Iterations), oldSecretsNotAfter, now: null);
+    }
+
+    /// <summary>
+    /// <paramref name="newSecret"/> becomes the current secret (it must share the token's SCRAM salt and iteration
+    /// count); the secrets held so far keep working until <paramref name="oldSecretsNotAfter"/>, or their own
+    /// earlier deadline. Secrets already inactive at <paramref name="now"/> are dropped, so rotations do not pile up.
+    /// </summary>
+    public TokenRecord WithNewSecret(TokenSecretVerifier newSecret, DateTimeOffset oldSecretsNotAfter, DateTimeOffset? now)
+    {
+        ArgumentNullException.ThrowIfNull(newSecret);
+        var secrets = new List<TokenSecretVerifier>(Secrets.Count + 1) { newSecret with { NotAfter = null } };
         foreach (var old in Secrets)
         {
             var deadline = old.NotAfter is { } own && own < oldSecretsNotAfter ? own : oldSecretsNotAfter;
-            secrets.Add(old with { NotAfter = deadline });
+            if (now is not { } at || at < deadline)
+            {
+                secrets.Add(old with { NotAfter = deadline });
+            }
         }
 
         return this with { Secrets = secrets };
@@ -192,6 +209,7 @@ public sealed record TokenRecord
         Id == other.Id &&
         Principal == other.Principal &&
         Policy == other.Policy &&
+        PolicyDocument == other.PolicyDocument &&
         ExpiresAt == other.ExpiresAt &&
         Routes.SequenceEqual(other.Routes, StringComparer.Ordinal) &&
         Secrets.SequenceEqual(other.Secrets);
