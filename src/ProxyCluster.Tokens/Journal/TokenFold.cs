@@ -31,7 +31,7 @@ public static class TokenFold
         var expectedSeq = (current?.Seq ?? 0) + 1;
         if (e.Seq != expectedSeq)
         {
-            throw new TokenJournalException($"token {e.TokenId}: event seq {e.Seq} where {expectedSeq} was expected");
+            throw new TokenJournalException($"token {e.TokenId}: event seq {e.Seq} where {expectedSeq} was expected", isGap: e.Seq > expectedSeq);
         }
 
         if (Check(current, e.Type) is { } refusal)

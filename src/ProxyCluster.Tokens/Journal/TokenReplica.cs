@@ -7,6 +7,12 @@ namespace ProxyCluster.Tokens.Journal;
 /// applied (so a catch-up that overlaps a notification changes nothing), keeps every token's state, and keeps the
 /// <see cref="TokenRegistry"/> the login path reads equal to the set of active tokens. Revocations and expiries
 /// are reported through <see cref="TokenEnded"/> so the host can cut the token's live sessions.
+/// <para>
+/// An event that cannot be applied (an unreadable payload, a transition the fold forbids; the journal's writer
+/// prevents both, so this means a bug or a hand-edited table) fails closed for that token only: it stops
+/// authenticating, its sessions are cut, and its later events are skipped, while every other token carries on.
+/// A missed event (a seq gap) is different: the caller rebuilds with <see cref="Reset"/>.
+/// </para>
 /// One writer (the replication loop) at a time; readers take immutable snapshots.
 /// </summary>
 public sealed class TokenReplica
@@ -14,6 +20,7 @@ public sealed class TokenReplica
     private readonly TokenRegistry _registry;
     private readonly Lock _applyLock = new();
     private volatile ImmutableDictionary<string, TokenState> _states = ImmutableDictionary.Create<string, TokenState>(StringComparer.Ordinal);
+    private ImmutableHashSet<string> _poisoned = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
     private long _position;
 
     public TokenReplica(TokenRegistry registry)
@@ -24,6 +31,9 @@ public sealed class TokenReplica
     /// <summary>Raised after a token stops authenticating by an event (revoked or expired), outside the apply lock.</summary>
     public event Action<TokenState>? TokenEnded;
 
+    /// <summary>Raised for an event that could not be applied; its token no longer authenticates.</summary>
+    public event Action<TokenEvent, string>? EventRejected;
+
     /// <summary>The ordering of the last applied event; 0 before the first.</summary>
     public long Position => Volatile.Read(ref _position);
 
@@ -32,14 +42,17 @@ public sealed class TokenReplica
 
     /// <summary>
     /// Applies one event. Returns false, changing nothing, when it is at or before <see cref="Position"/> (already
-    /// applied). Throws <see cref="TokenJournalException"/> when the event cannot follow the token's state (a
-    /// missed event): the caller must then rebuild from the start with <see cref="Reset"/>.
+    /// applied). Throws a <see cref="TokenJournalException"/> with <see cref="TokenJournalException.IsGap"/> when an
+    /// event of the token was missed: the caller must then rebuild with <see cref="Reset"/>.
     /// </summary>
     public bool Apply(TokenEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         TokenState? current;
-        TokenState next;
+        TokenState? next;
+        string? rejection;
+        bool authenticatedBefore;
+        bool authenticatesNow;
         lock (_applyLock)
         {
             if (e.Ordering <= _position)
@@ -48,11 +61,22 @@ public sealed class TokenReplica
             }
 
             _states.TryGetValue(e.TokenId, out current);
-            next = TokenFold.Apply(current, e);
-            _states = _states.SetItem(e.TokenId, next);
-            if (next.Status == TokenStatus.Active)
+            authenticatedBefore = current?.Status == TokenStatus.Active && !_poisoned.Contains(e.TokenId);
+            (next, rejection) = Fold(_poisoned, current, e);
+            if (rejection is not null)
             {
-                _registry.Upsert(next.Record);
+                _poisoned = _poisoned.Add(e.TokenId);
+            }
+
+            if (next is not null)
+            {
+                _states = _states.SetItem(e.TokenId, next);
+            }
+
+            authenticatesNow = next?.Status == TokenStatus.Active && !_poisoned.Contains(e.TokenId);
+            if (authenticatesNow)
+            {
+                _registry.Upsert(next!.Record);
             }
             else
             {
@@ -62,9 +86,14 @@ public sealed class TokenReplica
             Volatile.Write(ref _position, e.Ordering);
         }
 
-        if (next.Status != TokenStatus.Active && current?.Status == TokenStatus.Active)
+        if (rejection is not null)
         {
-            TokenEnded?.Invoke(next);
+            EventRejected?.Invoke(e, rejection);
+        }
+
+        if (authenticatedBefore && !authenticatesNow)
+        {
+            TokenEnded?.Invoke(next ?? current!);
         }
 
         return true;
@@ -78,6 +107,8 @@ public sealed class TokenReplica
     {
         ArgumentNullException.ThrowIfNull(events);
         var states = new Dictionary<string, TokenState>(StringComparer.Ordinal);
+        var poisoned = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+        var rejected = new List<(TokenEvent Event, string Reason)>();
         long position = 0;
         foreach (var e in events)
         {
@@ -87,7 +118,18 @@ public sealed class TokenReplica
             }
 
             states.TryGetValue(e.TokenId, out var current);
-            states[e.TokenId] = TokenFold.Apply(current, e);
+            var (next, rejection) = Fold(poisoned, current, e, gapIsRejection: true);
+            if (rejection is not null)
+            {
+                poisoned = poisoned.Add(e.TokenId);
+                rejected.Add((e, rejection));
+            }
+
+            if (next is not null)
+            {
+                states[e.TokenId] = next;
+            }
+
             position = e.Ordering;
         }
 
@@ -96,17 +138,19 @@ public sealed class TokenReplica
         {
             foreach (var (id, before) in _states)
             {
-                if (before.Status == TokenStatus.Active && (!states.TryGetValue(id, out var after) || after.Status != TokenStatus.Active))
+                var stillActive = states.TryGetValue(id, out var after) && after.Status == TokenStatus.Active && !poisoned.Contains(id);
+                if (before.Status == TokenStatus.Active && !stillActive)
                 {
-                    ended.Add(states.TryGetValue(id, out var known) ? known : before with { Status = TokenStatus.Revoked });
+                    ended.Add(after ?? before);
                 }
             }
 
             _states = states.ToImmutableDictionary(StringComparer.Ordinal);
+            _poisoned = poisoned;
             var active = new List<TokenRecord>(states.Count);
             foreach (var state in states.Values)
             {
-                if (state.Status == TokenStatus.Active)
+                if (state.Status == TokenStatus.Active && !poisoned.Contains(state.Id))
                 {
                     active.Add(state.Record);
                 }
@@ -116,9 +160,35 @@ public sealed class TokenReplica
             Volatile.Write(ref _position, position);
         }
 
+        foreach (var (e, reason) in rejected)
+        {
+            EventRejected?.Invoke(e, reason);
+        }
+
         foreach (var state in ended)
         {
             TokenEnded?.Invoke(state);
+        }
+    }
+
+    /// <summary>
+    /// The state after <paramref name="e"/> and, when it could not be applied, why. A gap throws unless
+    /// <paramref name="gapIsRejection"/> (during a rebuild from the whole journal a gap cannot be fixed by reading again).
+    /// </summary>
+    private static (TokenState? Next, string? Rejection) Fold(ImmutableHashSet<string> poisoned, TokenState? current, TokenEvent e, bool gapIsRejection = false)
+    {
+        if (poisoned.Contains(e.TokenId))
+        {
+            return (current, null); // already failed closed; later events cannot make it trustworthy again
+        }
+
+        try
+        {
+            return (TokenFold.Apply(current, e), null);
+        }
+        catch (TokenJournalException exception) when (!exception.IsGap || gapIsRejection)
+        {
+            return (current, exception.Message);
         }
     }
 }
