@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using ProxyCluster.Tokens;
 
 namespace ProxyCluster.Cli.Commands;
@@ -11,7 +10,8 @@ namespace ProxyCluster.Cli.Commands;
 /// </summary>
 internal static class TokenMintCommand
 {
-    public static Command Create()
+    /// <param name="json">The global <c>--json</c> (<see cref="GlobalOptions.Json"/>), accepted before or after <c>mint</c>.</param>
+    public static Command Create(Option<bool> json)
     {
         var principal = new Option<string>("--principal")
         {
@@ -19,14 +19,14 @@ internal static class TokenMintCommand
             HelpName = "NAME",
             Required = true,
         };
-        principal.Validators.Add(RequireText);
+        principal.Validators.Add(CommandLineParsers.RequireText);
 
         var routes = new Option<string[]>("--route")
         {
             Description = "An upstream database the token may connect to. Repeat for several; omit for every route.",
             HelpName = "DB",
         };
-        routes.Validators.Add(RequireText);
+        routes.Validators.Add(CommandLineParsers.RequireText);
 
         var policy = new Option<string>("--policy")
         {
@@ -34,20 +34,14 @@ internal static class TokenMintCommand
             HelpName = "NAME",
             DefaultValueFactory = _ => TokenRecord.DefaultPolicy,
         };
-        policy.Validators.Add(RequireText);
+        policy.Validators.Add(CommandLineParsers.RequireText);
 
         var expiresIn = new Option<TimeSpan?>("--expires-in")
         {
             Description = "Expire the token this long after minting: a number and a unit s, m, h, d or w, e.g. 30m, " +
                 "12h, 7d, 1d12h. Default: never.",
             HelpName = "DURATION",
-            CustomParser = ParseDuration,
-        };
-
-        var json = new Option<bool>("--json")
-        {
-            Description = "Print one JSON object on one line (id, user, token, principal, policy, routes, " +
-                "expires_at, bootstrap_line) instead of text.",
+            CustomParser = CommandLineParsers.ParseDuration,
         };
 
         var appendTo = new Option<FileInfo?>("--append-to")
@@ -65,7 +59,6 @@ internal static class TokenMintCommand
             routes,
             policy,
             expiresIn,
-            json,
             appendTo,
         };
 
@@ -110,29 +103,5 @@ internal static class TokenMintCommand
         }
 
         return ExitCodes.Ok;
-    }
-
-    private static TimeSpan? ParseDuration(ArgumentResult result)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
-        if (TokenDuration.TryParse(text, out var duration))
-        {
-            return duration;
-        }
-
-        result.AddError($"'{text}' is not a duration for --expires-in: use a number and a unit s, m, h, d or w, e.g. 30m, 12h, 7d.");
-        return null;
-    }
-
-    private static void RequireText(OptionResult result)
-    {
-        foreach (var token in result.Tokens)
-        {
-            if (string.IsNullOrWhiteSpace(token.Value))
-            {
-                result.AddError($"{result.Option.Name} must not be empty.");
-                return;
-            }
-        }
     }
 }

@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace ProxyCluster.Cli.Commands;
+
+/// <summary>Options more than one palette uses, built fresh for each command (an option belongs to one command).</summary>
+internal static class CommonOptions
+{
+    /// <summary><c>--actor</c>: who is doing it, sent as <c>actor</c> and left out when not given.</summary>
+    public static Option<string?> Actor()
+    {
+        var option = new Option<string?>("--actor")
+        {
+            Description = "Who is doing this, for the journal and the audit trail. Default: what the node records for its admin API.",
+            HelpName = "NAME",
+        };
+        option.Validators.Add(CommandLineParsers.RequireText);
+        return option;
+    }
+}
