@@ -210,11 +210,11 @@ public sealed class ClientSession
     {
         if (!_services.Tokens.TryGet(tokenId, out var current))
         {
-            return PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the token was revoked");
+            return TokenTerminations.Revoked;
         }
 
         return current.IsExpired(_services.Time.GetUtcNow())
-            ? PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the token expired")
+            ? TokenTerminations.Expired
             : null;
     }
 

@@ -56,6 +56,18 @@ public sealed class SessionRegistry
         }
     }
 
+    /// <summary>The ids of the tokens that have at least one live session on this node.</summary>
+    public IReadOnlyList<string> TokensWithSessions()
+    {
+        lock (_byTokenLock)
+        {
+            return [.. _byToken.Keys];
+        }
+    }
+
+    public bool TryGet(long sessionId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionHandle? session) =>
+        _sessions.TryGetValue(sessionId, out session);
+
     public bool Terminate(long sessionId, PostgresError error, string reason) =>
         _sessions.TryGetValue(sessionId, out var session) && session.Post(new TerminateSession(error, reason));
 
