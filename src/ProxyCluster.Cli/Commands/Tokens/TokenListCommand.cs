@@ -53,7 +53,7 @@ internal static class TokenListCommand
         {
             for (var i = tokens.Count - 1; i >= 0; i--)
             {
-                if (tokens[i]?["status"]?.GetValue<string>() != status)
+                if (tokens[i]?["status"] is not JsonValue value || !value.TryGetValue<string>(out var tokenStatus) || tokenStatus != status)
                 {
                     tokens.RemoveAt(i);
                 }
