@@ -136,6 +136,58 @@ public sealed class AuditPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task TryWrite_QueueFull_LogsHowManyWereDropped()
+    {
+        var logger = new CapturingLogger<AuditPipeline>();
+        var sink = new ScriptedSink("slow") { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var pipeline = new AuditPipeline([sink], Options() with { Capacity = 2, MaxBatchSize = 1 }, logger);
+        pipeline.TryWrite(Records.Statement(0));
+        await Eventually.TrueAsync(() => sink.Calls == 1, "the loop is stuck in the sink");
+
+        for (var i = 1; i <= 10; i++)
+        {
+            pipeline.TryWrite(Records.Statement(i));
+        }
+
+        // The loop reports, not TryWrite: a logger may block, and the relay must not.
+        sink.Gate.SetResult();
+        await Eventually.TrueAsync(() => logger.Entries.Any(entry => entry.EventId == 603), "the drop is logged");
+
+        var report = Assert.Single(logger.Entries, entry => entry.EventId == 603);
+        Assert.Equal(8L, report.Values["Count"]);
+        Assert.Equal(8L, report.Values["Total"]);
+    }
+
+    [Fact]
+    public async Task TryWrite_AcceptedOrRefused_AllocatesNothing()
+    {
+        var sink = new ScriptedSink("slow") { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var pipeline = new AuditPipeline([sink], Options() with { Capacity = 2048, MaxBatchSize = 1 });
+        var records = Enumerable.Range(0, 3000).Select(Records.Statement).ToArray();
+        pipeline.TryWrite(records[0]);
+        await Eventually.TrueAsync(() => sink.Calls == 1, "the loop is stuck in the sink");
+
+        // Grow the queue's ring buffer to its final size first (it doubles up to 2048).
+        for (var i = 1; i < 1100; i++)
+        {
+            pipeline.TryWrite(records[i]);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 1100; i < 3000; i++)
+        {
+            pipeline.TryWrite(records[i]);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        sink.Gate.SetResult();
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(2049, pipeline.Enqueued);
+        Assert.Equal(951, pipeline.Dropped);
+    }
+
+    [Fact]
     public async Task TryWrite_AfterDispose_ReturnsFalseAndCountsDropped()
     {
         var pipeline = new AuditPipeline([new ScriptedSink("file")], Options());
