@@ -46,9 +46,12 @@ public sealed class JsonLinesAuditSink : IAuditSink, IAsyncDisposable
         return new JsonLinesAuditSink(name, stream, ownsStream: true);
     }
 
-    /// <summary>Writes to the process's standard output (whole batches of whole lines).</summary>
+    /// <summary>
+    /// Writes to the process's standard output, whole batches of whole lines. The stream is not closed on disposal:
+    /// the console logger may still be writing there during shutdown.
+    /// </summary>
     public static JsonLinesAuditSink ToStandardOutput(string name = "stdout") =>
-        new(name, Console.OpenStandardOutput(), ownsStream: true);
+        new(name, Console.OpenStandardOutput(), ownsStream: false);
 
     public async ValueTask WriteAsync(IReadOnlyList<AuditRecord> batch, CancellationToken cancellationToken)
     {
