@@ -24,6 +24,12 @@ public sealed class RelayPump
     /// <summary>Bytes of an oversized inspected message still to drop (its replacement is already written).</summary>
     private long _remainingToDiscard;
 
+    /// <summary>1 while a flush to the destination is in progress; see <see cref="Stop"/>.</summary>
+    private int _flushing;
+
+    /// <summary>1 once <see cref="Stop"/> was called.</summary>
+    private int _stopped;
+
     public RelayPump(PipeReader source, PipeWriter destination, IFrameInspector inspector, int maxMessageLength)
     {
         _source = source;
@@ -43,8 +49,17 @@ public sealed class RelayPump
     /// <summary>Makes a running <see cref="RunAsync"/> return <see cref="RelayOutcome.Canceled"/> at its next await.</summary>
     public void Stop()
     {
+        Interlocked.Exchange(ref _stopped, 1);
         _source.CancelPendingRead();
-        _destination.CancelPendingFlush();
+
+        // Only a flush that is in progress is cancelled. A cancel with no flush pending is remembered by the
+        // destination and hits the next flush instead — the session's goodbye. Over TLS that flush has already
+        // been encrypted (a TLS sequence number spent) when it is cancelled, so the bytes that follow it (the
+        // close_notify) fail the client's record MAC check and the client never sees the FATAL.
+        if (Volatile.Read(ref _flushing) == 1)
+        {
+            _destination.CancelPendingFlush();
+        }
     }
 
     public async Task<RelayOutcome> RunAsync(CancellationToken cancellationToken)
@@ -81,7 +96,17 @@ public sealed class RelayPump
             BytesForwarded += result.Buffer.Length - buffer.Length;
             _source.AdvanceTo(buffer.Start, result.Buffer.End);
 
+            // Announce the flush before checking for a stop (both full fences): either Stop sees it and cancels
+            // it, or this sees the stop and leaves the bytes to the goodbye's flush.
+            Interlocked.Exchange(ref _flushing, 1);
+            if (Volatile.Read(ref _stopped) == 1)
+            {
+                Volatile.Write(ref _flushing, 0);
+                return RelayOutcome.Canceled;
+            }
+
             var flush = await _destination.FlushAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _flushing, 0);
             if (flush.IsCanceled)
             {
                 return RelayOutcome.Canceled;

@@ -1,4 +1,5 @@
 using Npgsql;
+using ProxyCluster.IntegrationTests.Fixtures;
 
 namespace ProxyCluster.IntegrationTests.Tls;
 
@@ -19,6 +20,26 @@ public sealed class ClientTlsTests(TlsProxyFixture fixture)
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains("SSL connection (protocol: TLSv1.3", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("through the proxy", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Psql_SessionOverTlsCutByRevocation_ReceivesTheFatalError()
+    {
+        // A regression: the relay cancelled a flush that was not pending, the goodbye's flush then failed after
+        // TLS had encrypted it, and the client saw a bad record MAC instead of the FATAL.
+        var token = fixture.AddToken("revoked-over-tls");
+        var psql = fixture.PsqlAsync(
+            Libpq(fixture.RequirePort, $"sslmode=verify-full sslrootcert={fixture.ProxyCaFile}", token.User),
+            token,
+            "-tA", "-c", "SELECT pg_sleep(30)");
+        await Eventually.True(() => fixture.Node.Sessions.SessionsOf(token.Id).Count == 1, "the psql session is open");
+
+        fixture.Node.Sessions.TerminateToken(token.Id, ProxyCluster.Sessions.Lifecycle.TokenTerminations.Revoked, "test");
+        var result = await psql;
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("FATAL:  terminating connection because the token was revoked", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("bad record mac", result.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
