@@ -18,8 +18,14 @@ public sealed class ProxyOptions
     /// <summary>The certificate presented to clients on listeners whose TLS mode is not <c>disable</c>.</summary>
     public ServerTlsOptions? Tls { get; set; }
 
-    /// <summary>JSON-lines file of token verifiers (see <c>proxyctl token mint</c>); re-read when it changes.</summary>
+    /// <summary>
+    /// JSON-lines file of token verifiers (see <c>proxyctl token mint</c>); re-read when it changes. For a single
+    /// node without a control store; a cluster uses <see cref="ControlStore"/> instead.
+    /// </summary>
     public string? TokenFile { get; set; }
+
+    /// <summary>The replicated token journal and membership; nodes of one cluster share it.</summary>
+    public ControlStoreOptions? ControlStore { get; set; }
 
     /// <summary>
     /// Directory of policy documents (*.yaml, *.yml, *.json) that tokens name, besides the built-in

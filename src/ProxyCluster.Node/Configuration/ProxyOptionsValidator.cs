@@ -43,9 +43,14 @@ public static class ProxyOptionsValidator
             }
         }
 
-        if (options.Admin is { } admin && (!IPAddress.TryParse(admin.Address, out var adminAddress) || !IPAddress.IsLoopback(adminAddress)))
+        if (options.Admin is { } admin)
         {
-            problems.Add($"admin address \"{admin.Address}\" must be a loopback IP address (the admin API has no authentication yet)");
+            ValidateAdmin(admin, problems);
+        }
+
+        if (options.ControlStore is { } store)
+        {
+            ValidateControlStore(store, options.TokenFile, problems);
         }
 
         if (options.NodeOrdinal is < 0 or > Sessions.Cancel.CancelKeyRegistry.MaxNodeOrdinal)
@@ -134,6 +139,61 @@ public static class ProxyOptionsValidator
         }
 
         return true;
+    }
+
+    private static void ValidateAdmin(AdminOptions admin, List<string> problems)
+    {
+        if (!IPAddress.TryParse(admin.Address, out var address))
+        {
+            problems.Add($"admin address \"{admin.Address}\" is not an IP address");
+        }
+        else if (!IPAddress.IsLoopback(address) && admin.TokenFile is null && admin.TokenEnv is null)
+        {
+            problems.Add($"admin address {admin.Address} is not loopback: set Proxy:Admin:TokenFile or TokenEnv, the API is never open off loopback");
+        }
+
+        if (admin.TokenFile is not null && admin.TokenEnv is not null)
+        {
+            problems.Add("Proxy:Admin sets both TokenFile and TokenEnv; choose one");
+        }
+
+        if (admin.AdvertisedUrl is not null && !Uri.TryCreate(admin.AdvertisedUrl, UriKind.Absolute, out _))
+        {
+            problems.Add($"Proxy:Admin:AdvertisedUrl \"{admin.AdvertisedUrl}\" is not an absolute URL");
+        }
+    }
+
+    private static void ValidateControlStore(ControlStoreOptions store, string? tokenFile, List<string> problems)
+    {
+        if (tokenFile is not null)
+        {
+            problems.Add("Proxy:TokenFile and Proxy:ControlStore are both set: tokens come from one place; remove TokenFile");
+        }
+
+        if (store.PasswordFile is not null && store.PasswordEnv is not null)
+        {
+            problems.Add("Proxy:ControlStore sets both PasswordFile and PasswordEnv; choose one");
+        }
+
+        if (store.HeartbeatIntervalMilliseconds < 100 || store.PollIntervalMilliseconds < 10)
+        {
+            problems.Add("Proxy:ControlStore: HeartbeatIntervalMilliseconds must be at least 100 and PollIntervalMilliseconds at least 10");
+        }
+
+        switch (TlsModes.Parse(store.Tls, store.Host))
+        {
+            case null:
+                problems.Add($"Proxy:ControlStore has Tls \"{store.Tls}\": use {TlsModes.RouteModes}");
+                break;
+            case UpstreamTlsMode.Disable when !TlsModes.IsLoopbackHost(store.Host):
+                problems.Add($"Proxy:ControlStore leads to {store.Host}, which is not loopback: Tls \"disable\" is only allowed for a loopback host");
+                break;
+        }
+
+        if (store.TlsCaFile is not null && !File.Exists(store.TlsCaFile))
+        {
+            problems.Add($"Proxy:ControlStore: TlsCaFile {store.TlsCaFile} does not exist");
+        }
     }
 
     private static void ValidateAuthFailureThrottle(AuthFailureThrottleOptions throttle, List<string> problems)

@@ -31,15 +31,19 @@ public static class TlsModes
     public static UpstreamTlsMode? ForRoute(RouteOptions route)
     {
         ArgumentNullException.ThrowIfNull(route);
-        return route.Tls?.Trim().ToUpperInvariant() switch
+        return Parse(route.Tls, route.Host);
+    }
+
+    /// <summary>An upstream mode (a route's or the control store's) by name, with the same defaults as <see cref="ForRoute"/>.</summary>
+    public static UpstreamTlsMode? Parse(string? mode, string host) =>
+        mode?.Trim().ToUpperInvariant() switch
         {
-            null or "" => IsLoopbackHost(route.Host) ? UpstreamTlsMode.Disable : UpstreamTlsMode.VerifyFull,
+            null or "" => IsLoopbackHost(host) ? UpstreamTlsMode.Disable : UpstreamTlsMode.VerifyFull,
             "VERIFY-FULL" => UpstreamTlsMode.VerifyFull,
             "REQUIRE" => UpstreamTlsMode.Require,
             "DISABLE" => UpstreamTlsMode.Disable,
             _ => null,
         };
-    }
 
     public static bool IsLoopback(string address) => IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
 
