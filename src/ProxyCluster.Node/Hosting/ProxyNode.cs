@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ProxyCluster.Control.Journal;
+using ProxyCluster.Control.Membership;
 using ProxyCluster.Node.Admin;
+using ProxyCluster.Node.Cluster;
 using ProxyCluster.Node.Configuration;
 using ProxyCluster.Node.Listeners;
 using ProxyCluster.Node.Policy;
@@ -23,6 +26,7 @@ using ProxyCluster.Sessions.Routing;
 using ProxyCluster.Sessions.Tls;
 using ProxyCluster.Sessions.Upstream;
 using ProxyCluster.Tokens;
+using ProxyCluster.Tokens.Journal;
 
 namespace ProxyCluster.Node.Hosting;
 
@@ -32,13 +36,19 @@ namespace ProxyCluster.Node.Hosting;
 /// </summary>
 public sealed class ProxyNode : IAsyncDisposable
 {
+    /// <summary>How long a starting node waits for its control store before it gives up.</summary>
+    private static readonly TimeSpan ControlStoreStartTimeout = TimeSpan.FromSeconds(30);
+
     private readonly WebApplication _app;
+    private readonly ProxyOptions _options;
     private readonly List<ListenOptions> _postgresListeners;
     private readonly ListenOptions? _adminListener;
+    private NodeMembership? _membership;
 
-    private ProxyNode(WebApplication app, List<ListenOptions> postgresListeners, ListenOptions? adminListener)
+    private ProxyNode(WebApplication app, ProxyOptions options, List<ListenOptions> postgresListeners, ListenOptions? adminListener)
     {
         _app = app;
+        _options = options;
         _postgresListeners = postgresListeners;
         _adminListener = adminListener;
     }
@@ -53,6 +63,14 @@ public sealed class ProxyNode : IAsyncDisposable
     public IReadOnlyList<IPEndPoint> PostgresEndPoints => [.. _postgresListeners.Select(l => l.IPEndPoint!)];
 
     public IPEndPoint? AdminEndPoint => _adminListener?.IPEndPoint;
+
+    /// <summary>This node as other nodes and operators see it (addresses with their bound ports once started).</summary>
+    public NodeRegistration Registration => new(
+        _options.NodeId,
+        _options.NodeOrdinal,
+        [.. PostgresEndPoints.Select(e => e.ToString())],
+        _options.Admin?.AdvertisedUrl ?? (AdminEndPoint is { } admin ? $"http://{admin}" : null),
+        typeof(ProxyNode).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
 
     public static ProxyNode Create(ProxyOptions options, Action<ILoggingBuilder>? configureLogging = null)
     {
@@ -111,16 +129,71 @@ public sealed class ProxyNode : IAsyncDisposable
         _ = app.Services.GetRequiredService<SessionServices>(); // fail at start, not at the first client, if libpg_query or a policy is missing
         var sessions = app.Services.GetRequiredService<SessionRegistry>();
         app.Lifetime.ApplicationStopping.Register(() => TerminateAll(sessions));
-        return new ProxyNode(app, postgresListeners, adminListener);
+        if (app.Services.GetService<ControlPlane>() is { } control)
+        {
+            FollowTokens(control, sessions, app.Services.GetRequiredService<TokenExpiryWatcher>(), options.NodeId);
+        }
+        else
+        {
+            app.Services.GetRequiredService<NodeReadiness>().MarkReady(); // the token file is loaded above
+        }
+
+        var node = new ProxyNode(app, options, postgresListeners, adminListener);
+        app.Services.GetRequiredService<ProxyNodeIdentity>().Bind(() => node.Registration);
+        return node;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken = default) => _app.StartAsync(cancellationToken);
+    /// <summary>
+    /// Starts the node. With a control store: migrate and load the whole journal first (so no client is refused
+    /// for a token that exists), then listen, then join the membership and report ready.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var control = _app.Services.GetService<ControlPlane>();
+        if (control is not null)
+        {
+            try
+            {
+                await control.LoadAsync(ControlStoreStartTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Control.ControlStoreUnavailableException exception)
+            {
+                throw new InvalidOperationException($"cannot start: {exception.Message}", exception);
+            }
+        }
 
-    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (control is not null)
+        {
+            var heartbeat = TimeSpan.FromMilliseconds(_options.ControlStore!.HeartbeatIntervalMilliseconds);
+            _membership = new NodeMembership(
+                control.Store,
+                Registration,
+                () => control.Replica.Position,
+                new NodeMembershipOptions { HeartbeatInterval = heartbeat },
+                _app.Services.GetRequiredService<ILogger<NodeMembership>>());
+            await _membership.StartAsync(cancellationToken).ConfigureAwait(false);
+            _app.Services.GetRequiredService<NodeReadiness>().MarkReady();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_membership is not null)
+        {
+            await _membership.StopAsync(cancellationToken).ConfigureAwait(false); // marks this node stopped
+        }
+
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _membership?.Dispose();
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
 
     private static void AddNodeServices(IServiceCollection services, ProxyOptions options)
     {
@@ -159,6 +232,17 @@ public sealed class ProxyNode : IAsyncDisposable
             }
         }
 
+        services.AddSingleton<NodeReadiness>();
+        services.AddSingleton<ProxyNodeIdentity>();
+        services.AddSingleton(sp => new TokenExpiryWatcher(
+            sp.GetRequiredService<ITokenLookup>(),
+            sp.GetRequiredService<SessionRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TokenExpiryWatcher>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<TokenExpiryWatcher>());
+        AddAdminServices(services, options);
+        AddControlPlane(services, options);
+
         if (options.TokenFile is { } tokenFile)
         {
             services.AddSingleton(sp => new TokenFileWatcher(
@@ -168,6 +252,76 @@ public sealed class ProxyNode : IAsyncDisposable
                 sp.GetRequiredService<ILogger<TokenFileWatcher>>()));
             services.AddHostedService(sp => sp.GetRequiredService<TokenFileWatcher>());
         }
+    }
+
+    private static void AddAdminServices(IServiceCollection services, ProxyOptions options)
+    {
+        if (options.Admin is { } admin && AdminCredential.Load(admin) is { } credential)
+        {
+            services.AddSingleton(credential);
+        }
+
+        services.AddSingleton(sp => new PeerAdminClient(sp.GetService<AdminCredential>(), TimeSpan.FromSeconds(3)));
+    }
+
+    private static void AddControlPlane(IServiceCollection services, ProxyOptions options)
+    {
+        if (options.ControlStore is not { } store)
+        {
+            services.AddSingleton<IClusterView>(sp => new SingleNodeView(() =>
+            {
+                var self = sp.GetRequiredService<ProxyNodeIdentity>().Registration();
+                var now = DateTimeOffset.UtcNow;
+                return new MemberView(self.NodeId, self.Ordinal, self.PostgresAddresses, self.AdminUrl, self.Version, now, now, 0, "up");
+            }));
+            return;
+        }
+
+        services.AddSingleton<TokenReplica>();
+        services.AddSingleton(sp => new ControlPlane(
+            ControlStoreDataSource.Create(store, options.NodeId),
+            store.Schema,
+            sp.GetRequiredService<TokenReplica>(),
+            new JournalReplicationOptions { PollInterval = TimeSpan.FromMilliseconds(store.PollIntervalMilliseconds) },
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ControlPlane>().Replication);
+        services.AddSingleton<IClusterView>(sp => new ControlStoreClusterView(
+            sp.GetRequiredService<ControlPlane>(), TimeSpan.FromMilliseconds(store.HeartbeatIntervalMilliseconds)));
+    }
+
+    /// <summary>
+    /// Live sessions follow their token: a revocation or expiry applied from the journal cuts them, and so does
+    /// a change of policy or routes (a session's checks are fixed when it starts, so it must reconnect to get the
+    /// new ones). An expiry this node notices by the clock is also recorded in the journal.
+    /// </summary>
+    private static void FollowTokens(ControlPlane control, SessionRegistry sessions, TokenExpiryWatcher expiry, string nodeId)
+    {
+        control.Replica.TokenEnded += state =>
+        {
+            var error = state.Status == TokenStatus.Expired ? TokenTerminations.Expired : TokenTerminations.Revoked;
+            sessions.TerminateToken(state.Id, error, state.EndReason is { Length: > 0 } why ? $"token {state.Status.ToName()}: {why}" : $"token {state.Status.ToName()}");
+        };
+        control.Replication.EventApplied += e =>
+        {
+            if (e.Type == TokenEventType.PolicyChanged && (e.Payload.Policy is not null || e.Payload.Routes is not null))
+            {
+                sessions.TerminateToken(e.TokenId, TokenTerminations.ScopesChanged, "token policy or routes changed");
+            }
+        };
+        control.Replication.Rebuilt += () =>
+        {
+            // After a rebuild the replica reported ended tokens already; scopes may have changed unseen, so be safe.
+            foreach (var tokenId in sessions.TokensWithSessions())
+            {
+                if (!control.Replica.States.TryGetValue(tokenId, out var state) || state.Status != TokenStatus.Active)
+                {
+                    sessions.TerminateToken(tokenId, TokenTerminations.Revoked, "token no longer active after a journal rebuild");
+                }
+            }
+        };
+        expiry.Expired = (token, cancellationToken) => control.Journal.AppendAsync(
+            new TokenAppend(token.Id, TokenEventType.Expired, $"node:{nodeId}", "expires_at passed", TokenEventPayload.Empty),
+            cancellationToken);
     }
 
     private static RouteConfig ToRoute(Configuration.RouteOptions route) =>

@@ -84,7 +84,7 @@ public sealed partial class TokenFileWatcher : BackgroundService
             {
                 var cut = _sessions.TerminateToken(
                     id,
-                    PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the token was revoked"),
+                    TokenTerminations.Revoked,
                     "token revoked");
                 LogRevoked(_logger, id, cut);
             }

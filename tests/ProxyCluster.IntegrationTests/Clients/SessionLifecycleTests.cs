@@ -87,15 +87,7 @@ public sealed class SessionLifecycleTests(ProxyFixture fixture)
         Assert.DoesNotContain(fixture.Logs.Lines, line => line.Contains(fixture.UpstreamPassword, StringComparison.Ordinal));
     }
 
-    private static Task WaitUntil(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+    private static Task WaitUntil(Func<bool> condition) => Eventually.True(condition, "condition");
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition) => Eventually.TrueAsync(condition, "condition");
 }

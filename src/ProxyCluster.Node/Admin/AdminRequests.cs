@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using ProxyCluster.Tokens.Journal;
+
+namespace ProxyCluster.Node.Admin;
+
+/// <summary><c>POST /v1/tokens</c>: the verifiers of a token proxyctl minted, never the token.</summary>
+public sealed record CreateTokenRequest(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("principal")] string Principal,
+    [property: JsonPropertyName("policy")] string? Policy,
+    [property: JsonPropertyName("policy_document")] string? PolicyDocument,
+    [property: JsonPropertyName("routes")] IReadOnlyList<string>? Routes,
+    [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt,
+    [property: JsonPropertyName("secret")] TokenSecretPayload Secret,
+    [property: JsonPropertyName("actor")] string? Actor);
+
+public sealed record RevokeTokenRequest(
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("actor")] string? Actor);
+
+public sealed record RotateTokenRequest(
+    [property: JsonPropertyName("secret")] TokenSecretPayload Secret,
+    [property: JsonPropertyName("overlap_seconds")] double? OverlapSeconds,
+    [property: JsonPropertyName("actor")] string? Actor);
+
+public sealed record ChangeScopesRequest(
+    [property: JsonPropertyName("policy")] string? Policy,
+    [property: JsonPropertyName("policy_document")] string? PolicyDocument,
+    [property: JsonPropertyName("routes")] IReadOnlyList<string>? Routes,
+    [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt,
+    [property: JsonPropertyName("clear_expiry")] bool? ClearExpiry,
+    [property: JsonPropertyName("actor")] string? Actor);
+
+public sealed record KillSessionRequest(
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("actor")] string? Actor);

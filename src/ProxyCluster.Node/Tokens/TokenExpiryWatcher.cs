@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ProxyCluster.Sessions.Lifecycle;
+using ProxyCluster.Tokens;
+
+namespace ProxyCluster.Node.Tokens;
+
+/// <summary>
+/// Cuts the live sessions of tokens whose expiry has passed. The login path already refuses an expired token by
+/// the clock; this is the same rule for sessions that were open when the moment came. It needs no control store
+/// (fail-static: expiry holds even when the journal is unreachable), and only looks at tokens that have sessions
+/// here. <see cref="Expired"/> lets the host also record the expiry in the journal.
+/// </summary>
+public sealed partial class TokenExpiryWatcher : BackgroundService
+{
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly ITokenLookup _tokens;
+    private readonly SessionRegistry _sessions;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private readonly ILogger<TokenExpiryWatcher> _logger;
+
+    public TokenExpiryWatcher(ITokenLookup tokens, SessionRegistry sessions, TimeProvider time, ILogger<TokenExpiryWatcher> logger, TimeSpan? interval = null)
+    {
+        _tokens = tokens;
+        _sessions = sessions;
+        _time = time;
+        _logger = logger;
+        _interval = interval ?? DefaultInterval;
+    }
+
+    /// <summary>Called (on the watcher's loop) for each token whose sessions were cut for expiry.</summary>
+    public Func<TokenRecord, CancellationToken, Task>? Expired { get; set; }
+
+    /// <summary>One pass; returns how many sessions were asked to end.</summary>
+    public async Task<int> CutExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var cut = 0;
+        foreach (var tokenId in _sessions.TokensWithSessions())
+        {
+            if (!_tokens.TryGet(tokenId, out var token) || !token.IsExpired(now))
+            {
+                continue; // a token gone from the registry was revoked; that path cuts its own sessions
+            }
+
+            var asked = _sessions.TerminateToken(tokenId, TokenTerminations.Expired, "token expired");
+            cut += asked;
+            LogExpired(_logger, tokenId, asked);
+            if (Expired is { } record)
+            {
+                try
+                {
+                    await record(token, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogRecordFailed(_logger, tokenId, exception.Message);
+                }
+            }
+        }
+
+        return cut;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_interval, _time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            await CutExpiredAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "token {TokenId} expired: {Sessions} live sessions terminated")]
+    private static partial void LogExpired(ILogger logger, string tokenId, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "token {TokenId} expired but the expiry could not be recorded in the journal: {Error}")]
+    private static partial void LogRecordFailed(ILogger logger, string tokenId, string error);
+}
