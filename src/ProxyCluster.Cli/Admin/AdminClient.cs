@@ -73,6 +73,12 @@ internal sealed class AdminClient : IDisposable
             {
                 using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    // Committed in the journal, but the answering node cannot show the result yet: done, say so.
+                    return AdminResult.Failed(new AdminFailure(ExitCodes.Ok, ErrorText(body) ?? "committed; the node cannot show the result yet"));
+                }
+
                 return response.IsSuccessStatusCode
                     ? AdminResult.Success(body)
                     : AdminResult.Failed(FailureFor(response.StatusCode, response.ReasonPhrase, body));

@@ -109,6 +109,17 @@ public sealed class TokenCommandsExchangeTests : ExchangeTestBase
         Assert.Contains("2030-01-01T12:00:00Z by alice: first", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Revoke_CommittedButNotYetVisibleOnTheNode_ExitsZeroWithTheNodesWords()
+    {
+        Node.On("POST", $"/v1/tokens/{Id}/revoke", 202, NodeJson.Error("committed", "committed at journal position 9, but this node's replica is behind"));
+
+        var run = await RunAsync("token", "revoke", Id, "--reason", "r");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("committed at journal position 9", run.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(404, "not_found", ExitCodes.NotFound)]
     [InlineData(503, "unavailable", ExitCodes.Unavailable)]
@@ -147,7 +158,7 @@ public sealed class TokenCommandsExchangeTests : ExchangeTestBase
     }
 
     [Fact]
-    public async Task Rotate_Json_PrintsIdAndNewToken()
+    public async Task Rotate_Json_PrintsIdAndNewTokenWithAnHourOfOverlapByDefault()
     {
         Node.On("GET", $"/v1/tokens/{Id}", 200, NodeJson.Token(Id).ToJsonString());
         Node.On("POST", $"/v1/tokens/{Id}/rotate", 200, NodeJson.Token(Id).ToJsonString());
@@ -158,7 +169,7 @@ public sealed class TokenCommandsExchangeTests : ExchangeTestBase
         Assert.Equal(Id, printed.GetProperty("id").GetString());
         Assert.True(ApiToken.TryParse(printed.GetProperty("token").GetString(), out var id));
         Assert.Equal(Id, id);
-        Assert.Equal(0, Node.Requests[1].Json.GetProperty("overlap_seconds").GetInt64());
+        Assert.Equal(3600, Node.Requests[1].Json.GetProperty("overlap_seconds").GetInt64());
     }
 
     [Fact]

@@ -19,10 +19,10 @@ internal static class TokenRotateCommand
         var overlap = new Option<TimeSpan>("--overlap")
         {
             Description = $"Keep the previous secret working this long, to roll the new one out: 0 or {CommandLineParsers.DurationHelp}. " +
-                "Default: 0, the previous secret stops at once.",
+                "Default: 1h, so clients can switch without downtime; 0 stops the previous secret at once (a leaked one).",
             HelpName = "DURATION",
             CustomParser = CommandLineParsers.ParseDurationOrZero,
-            DefaultValueFactory = _ => TimeSpan.Zero,
+            DefaultValueFactory = _ => TimeSpan.FromHours(1),
         };
         var actor = CommonOptions.Actor();
 
