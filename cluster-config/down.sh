@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops what cluster-config/up.sh started, by the PIDs it recorded: the proxy node(s), then the throwaway
+# Stops what cluster-config/up.sh started, by the PIDs it recorded: HAProxy, the proxy node(s), then the throwaway
 # PostgreSQL, whose temporary directory it removes. An external upstream (--upstream) is never touched.
 # Idempotent: with nothing running it does nothing. Node logs stay in cluster-config/.run/ for reading.
 # shellcheck source-path=SCRIPTDIR
@@ -24,6 +24,15 @@ say() { [ "$quiet" -eq 1 ] || echo "$@" >&2; }
 [ -d "$run" ] || { say "nothing to stop"; exit 0; }
 
 status=0
+# HAProxy first, so no new client reaches a node that is about to stop.
+if [ -f "$run/haproxy.pid" ]; then
+  pid=$(cat "$run/haproxy.pid")
+  if proxycluster_pid_alive "$pid"; then
+    say "stopping HAProxy (PID $pid)"
+    proxycluster_stop_pid "$pid" haproxy TERM 5 || status=1
+  fi
+  rm -f "$run/haproxy.pid"
+fi
 for pid_file in "$run"/node-*.pid; do
   [ -f "$pid_file" ] || continue
   pid=$(cat "$pid_file")
@@ -45,5 +54,6 @@ if [ -f "$run/upstream.base" ]; then
   [ "$status" -ne 0 ] || rm -f "$run/upstream.base"
 fi
 
-rm -f "$run/cluster.env" "$run/tokens.jsonl" "$run/upstream.password" "$run/superuser.password" "$run"/node-*.json
+rm -f "$run/cluster.env" "$run/tokens.jsonl" "$run/upstream.password" "$run/superuser.password" "$run/control.password" \
+  "$run/admin.token" "$run"/node-*.json "$run/haproxy.cfg"
 exit "$status"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts a local ProxyCluster: a throwaway PostgreSQL 15 with demo tables (or an existing PostgreSQL you
-# name), one proxy node in front of it, and a demo token; prints the psql line to connect.
+# Starts a local ProxyCluster: a throwaway PostgreSQL 15 with demo tables and the control store (or an
+# existing PostgreSQL you name), proxy nodes in front of it (HAProxy before them when there are several),
+# and demo tokens; prints the psql line to connect.
 # Run `cluster-config/up.sh --help` for the options. Everything it starts is stopped by down.sh.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
@@ -18,19 +19,24 @@ usage() {
 Usage: cluster-config/up.sh [options]
 
 Starts a throwaway PostgreSQL 15 (as the postgres user, on a free loopback port, data under /tmp) with a
-database 'demo' (tables users, orders) owned by the role proxy_app, then one ProxyCluster node on
-127.0.0.1:6432 (admin API on 127.0.0.1:7001) whose route '*' sends every database name to the same
-database upstream as proxy_app. Mints a demo token for 'demo' and prints the psql line to connect.
+database 'demo' (tables users, orders) owned by the role proxy_app and a database 'proxycluster' (the
+control store: token journal and membership), then the ProxyCluster nodes. With one node it listens on
+127.0.0.1:6432 itself; with --nodes N > 1, HAProxy (TCP mode) listens on 127.0.0.1:6432 and node i on
+6432+i. Node i's admin API is on 127.0.0.1:7000+i, behind an admin token in .run/admin.token. Every
+node's route '*' sends every database name to the same database upstream as proxy_app. Creates a demo
+token for 'demo' (proxyctl token create) and prints the psql line to connect.
 Writes cluster-config/.run/cluster.env for scripts to source. Running it again first stops the previous
 run (down.sh). Installs PostgreSQL 15 and libpg_query with apt-get when missing. Needs no input.
 
 Options:
-  --port N                   client port of the first node (default 6432); node i listens on N+i-1
+  --port N                   client port (default 6432): the node's, or HAProxy's with several nodes, whose
+                             node i then listens on N+i
   --admin-port N             admin HTTP port of the first node (default 7001); node i uses N+i-1
   --nodes N                  number of proxy nodes (default 1)
   --upstream HOST:PORT       front an existing PostgreSQL instead of starting a throwaway one; every
                              database name routes to the same database there. Needs the two below.
-                             Nothing is created there; the demo token's route is --demo-db.
+                             Nothing is created there; the demo token's route is --demo-db. There is no
+                             control store then: nodes read tokens from .run/tokens.jsonl (proxyctl token mint).
   --upstream-user USER       the role the proxy logs in as upstream
   --upstream-password-file F file holding that role's password (read by the node, never by clients)
   --upstream-tls MODE        TLS to the --upstream server: verify-full (the node's default for a host that is
@@ -48,7 +54,9 @@ cluster.env); it signs the node's certificate (127.0.0.1, localhost) and, for th
 server's. The node's listener has TLS 'prefer' and its route uses TLS verify-full to the throwaway server.
 
 Afterwards:
-  source cluster-config/.run/cluster.env   # PROXY_HOST PROXY_PORT DEMO_TOKEN DEMO_USER DEMO_DB TLS_CA_FILE PROXYCTL …
+  source cluster-config/.run/cluster.env   # PROXY_HOST PROXY_PORT NODE_PORTS ADMIN_URLS DEMO_TOKEN DEMO_USER …
+  \$PROXYCTL cluster show                  # proxyctl finds the nodes and the admin token through cluster.env
+  \$PROXYCTL token revoke ID --reason …    # every node refuses the token and cuts its sessions
   cluster-config/down.sh                   # stop what this started
 EOF
 }
@@ -113,16 +121,20 @@ elif [ -n "$upstream_user$upstream_password_file$upstream_tls$upstream_ca_file" 
 fi
 demo_db=${demo_db:-demo}
 
-# shellcheck disable=SC2119 # no extra commands needed
-proxycluster_need_packages
+if [ "$nodes" -gt 1 ]; then
+  proxycluster_need_packages haproxy
+else
+  # shellcheck disable=SC2119 # no extra commands needed
+  proxycluster_need_packages
+fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 node_dll=$repo/src/ProxyCluster.Node/bin/Release/net10.0/proxycluster-node.dll
 cli_dll=$repo/src/ProxyCluster.Cli/bin/Release/net10.0/proxyctl.dll
 proxyctl="dotnet $cli_dll"
 
-# Where node i listens. Issue 3 puts HAProxy on --port and moves the nodes behind it; only these change.
-node_port() { echo $((proxy_port + $1 - 1)); }
+# Where node i listens: on --port itself when it is alone, behind HAProxy on --port+i when there are several.
+node_port() { if [ "$nodes" -eq 1 ]; then echo "$proxy_port"; else echo $((proxy_port + $1)); fi; }
 node_admin_port() { echo $((admin_port + $1 - 1)); }
 
 # --- a clean slate -------------------------------------------------------------------------------------
@@ -130,16 +142,23 @@ node_admin_port() { echo $((admin_port + $1 - 1)); }
 mkdir -p "$run"
 chmod 700 "$run"
 rm -f "$run"/cluster.env "$run"/tokens.jsonl "$run"/upstream.password "$run"/superuser.password \
+  "$run"/control.password "$run"/admin.token "$run"/haproxy.* \
   "$run"/node-*.json "$run"/node-*.pid "$run"/node-*.log "$run"/build.log
 
+ports_to_check=()
+[ "$nodes" -eq 1 ] || ports_to_check+=("$proxy_port")
 for i in $(seq 1 "$nodes"); do
-  for p in "$(node_port "$i")" "$(node_admin_port "$i")"; do
-    if proxycluster_port_in_use "$p"; then
-      holder=$(ss -Hltnp "sport = :$p" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n 1)
-      die "127.0.0.1:$p is already in use${holder:+ (by $holder)}; stop that or pick other ports with --port / --admin-port"
-    fi
-  done
+  ports_to_check+=("$(node_port "$i")" "$(node_admin_port "$i")")
 done
+for p in "${ports_to_check[@]}"; do
+  if proxycluster_port_in_use "$p"; then
+    holder=$(ss -Hltnp "sport = :$p" 2>/dev/null | sed -n 's/.*users:((\(.*\)))/\1/p' | head -n 1)
+    die "127.0.0.1:$p is already in use${holder:+ (by $holder)}; stop that or pick other ports with --port / --admin-port"
+  fi
+done
+
+# The admin token: proxyctl and the nodes (asking each other) present it; never printed.
+(umask 077 && head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$run/admin.token")
 
 # --- a throwaway CA and certificates -------------------------------------------------------------------
 # Fresh every run, never committed: the CA (its key stays in .run/tls), the node's certificate and, for the
@@ -260,6 +279,14 @@ INSERT INTO orders (user_id, amount, created_at) VALUES
   (3, 42.00, now() - interval '30 minutes'),
   (4, 7.10, now());
 SQL
+  # The control store: its own database and role on the same server (a real deployment may use any PostgreSQL).
+  control_password_file=$run/control.password
+  (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$control_password_file")
+  password=$(cat "$control_password_file")
+  proxycluster_pg_psql "$pg_base" -d postgres <<SQL
+CREATE ROLE proxycluster_control LOGIN PASSWORD '$password';
+CREATE DATABASE proxycluster OWNER proxycluster_control;
+SQL
   unset password
   upstream_admin_user=postgres
   upstream_admin_password_file=$run/superuser.password
@@ -271,6 +298,7 @@ else
   upstream_admin_user=$upstream_user
   upstream_admin_password_file=$upstream_password_file
   upstream_pid_file=""
+  control_password_file=""
 fi
 
 # --- cluster.env ---------------------------------------------------------------------------------------
@@ -282,6 +310,15 @@ for i in $(seq 1 "$nodes"); do
   admin_urls+="${admin_urls:+ }http://127.0.0.1:$(node_admin_port "$i")"
   node_pid_files+="${node_pid_files:+ }$run/node-$i.pid"
 done
+haproxy_pid_file=""
+[ "$nodes" -eq 1 ] || haproxy_pid_file=$run/haproxy.pid
+if [ -n "$control_password_file" ]; then
+  control_store_description="postgresql://proxycluster_control@$upstream_host:$upstream_port/proxycluster (schema proxycluster)"
+  token_file=""
+else
+  control_store_description=""
+  token_file=$run/tokens.jsonl
+fi
 demo_token=""
 demo_user=""
 demo_token_id=""
@@ -298,14 +335,17 @@ write_env() {
       echo "# Lists are space-separated. PROXYCTL is a command line: run it unquoted, e.g. \$PROXYCTL token mint …"
       for kv in \
         "PROXY_HOST=127.0.0.1" \
-        "PROXY_PORT=$(node_port 1)" \
+        "PROXY_PORT=$proxy_port" \
         "NODE_COUNT=$nodes" \
         "NODE_PORTS=$node_ports" \
         "ADMIN_URLS=$admin_urls" \
+        "ADMIN_TOKEN_FILE=$run/admin.token" \
+        "CONTROL_STORE=$control_store_description" \
+        "HAPROXY_PID_FILE=$haproxy_pid_file" \
         "NODE_PID_FILES=$node_pid_files" \
         "NODE_DLL=$node_dll" \
         "PROXYCTL=$proxyctl" \
-        "TOKEN_FILE=$run/tokens.jsonl" \
+        "TOKEN_FILE=$token_file" \
         "UPSTREAM_MODE=$mode" \
         "UPSTREAM_HOST=$upstream_host" \
         "UPSTREAM_PORT=$upstream_port" \
@@ -351,6 +391,18 @@ server_tls_json() {
   printf '\n    "Tls": {\n      "CertificateFile": %s,\n      "KeyFile": %s\n    },' \
     "$(json_string "$tls_dir/node.crt")" "$(json_string "$tls_dir/node.key")"
 }
+# Where tokens come from: the control store on the throwaway server, else (--upstream) the token file.
+token_source_json() {
+  if [ -z "$control_password_file" ]; then
+    printf '\n    "TokenFile": %s,' "$(json_string "$token_file")"
+    return
+  fi
+  printf '\n    "ControlStore": {\n      "Host": %s,\n      "Port": %s,\n      "Database": "proxycluster",\n      "User": "proxycluster_control",\n      "PasswordFile": %s' \
+    "$(json_string "$upstream_host")" "$upstream_port" "$(json_string "$control_password_file")"
+  [ -z "$upstream_tls" ] || printf ',\n      "Tls": %s' "$(json_string "$upstream_tls")"
+  [ -z "$upstream_ca_file" ] || printf ',\n      "TlsCaFile": %s' "$(json_string "$upstream_ca_file")"
+  printf '\n    },'
+}
 listener_tls=prefer
 [ "$tls" -eq 1 ] || listener_tls=disable
 
@@ -364,8 +416,7 @@ write_node_config() {
     "Listeners": [
       { "Address": "127.0.0.1", "Port": $(node_port "$i"), "Tls": $(json_string "$listener_tls"), "InsecureCleartextForLocalDevelopment": true }
     ],$(server_tls_json)
-    "Admin": { "Address": "127.0.0.1", "Port": $(node_admin_port "$i") },
-    "TokenFile": $(json_string "$run/tokens.jsonl"),
+    "Admin": { "Address": "127.0.0.1", "Port": $(node_admin_port "$i"), "TokenFile": $(json_string "$run/admin.token") },$(token_source_json)
     "PolicyDirectory": $(json_string "$here/policies"),
     "Routes": [
       {
@@ -419,20 +470,40 @@ start_node() {
   echo "$pid" >"$run/node-$i.pid"
   for t in $(seq 1 300); do
     proxycluster_pid_alive "$pid" || node_failed "$i" "exited during startup (PID $pid)"
-    if http_ok "http://127.0.0.1:$(node_admin_port "$i")/health"; then
+    if http_ok "http://127.0.0.1:$(node_admin_port "$i")/ready"; then
       echo "node-$i ready on 127.0.0.1:$(node_port "$i") (admin :$(node_admin_port "$i"), PID $pid)" >&2
       return 0
     fi
     sleep 0.1
   done
-  node_failed "$i" "not healthy after 30 s ($t probes of http://127.0.0.1:$(node_admin_port "$i")/health)"
+  node_failed "$i" "not ready after 30 s ($t probes of http://127.0.0.1:$(node_admin_port "$i")/ready)"
 }
 
-: >"$run/tokens.jsonl"
-chmod 600 "$run/tokens.jsonl"
+if [ -n "$token_file" ]; then
+  : >"$token_file"
+  chmod 600 "$token_file"
+fi
 for i in $(seq 1 "$nodes"); do
   start_node "$i"
 done
+
+# --- HAProxy in front of several nodes -----------------------------------------------------------------
+# Plain TCP: TLS and the Postgres protocol pass through untouched, so clients verify the nodes' certificate.
+# A node that is not ready (/ready on its admin port) gets no new connections.
+if [ "$nodes" -gt 1 ]; then
+  {
+    printf '%s\n' global '  daemon' "  pidfile $run/haproxy.pid" '  maxconn 4096' \
+      defaults '  mode tcp' '  timeout connect 5s' '  timeout client 1h' '  timeout server 1h' '  timeout check 2s' \
+      'frontend postgres' "  bind 127.0.0.1:$proxy_port" '  default_backend nodes' \
+      'backend nodes' '  balance roundrobin' '  option httpchk' '  http-check send meth GET uri /ready'
+    for i in $(seq 1 "$nodes"); do
+      echo "  server node-$i 127.0.0.1:$(node_port "$i") check port $(node_admin_port "$i") inter 1s fall 2 rise 1"
+    done
+  } >"$run/haproxy.cfg"
+  haproxy -c -q -f "$run/haproxy.cfg" >"$run/haproxy.log" 2>&1 || die "haproxy refuses $run/haproxy.cfg: $(cat "$run/haproxy.log")"
+  haproxy -f "$run/haproxy.cfg" >>"$run/haproxy.log" 2>&1 || die "haproxy did not start: $(cat "$run/haproxy.log")"
+  echo "HAProxy on 127.0.0.1:$proxy_port in front of $nodes nodes (PID $(cat "$run/haproxy.pid"))" >&2
+fi
 
 # --- demo token ----------------------------------------------------------------------------------------
 # One field of a one-line JSON object (string values only; enough for proxyctl's output).
@@ -440,9 +511,16 @@ json_field() {
   sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p" <<<"$2" | head -n 1
 }
 
-[ -f "$cli_dll" ] || die "cannot mint the demo token: $cli_dll is missing${build_error:+ ($build_error)}"
-minted=$($proxyctl token mint --principal demo --route "$demo_db" --json --append-to "$run/tokens.jsonl") \
-  || die "proxyctl token mint failed"
+[ -f "$cli_dll" ] || die "cannot create the demo token: $cli_dll is missing${build_error:+ ($build_error)}"
+# create_token ARGS…: through a node's admin API (control store), else minted into the token file.
+create_token() {
+  if [ -n "$token_file" ]; then
+    $proxyctl token mint --json --append-to "$token_file" "$@"
+  else
+    $proxyctl --node "127.0.0.1:$(node_admin_port 1)" --admin-token-file "$run/admin.token" token create --json --actor up.sh "$@"
+  fi
+}
+minted=$(create_token --principal demo --route "$demo_db") || die "proxyctl could not create the demo token"
 demo_token=$(json_field token "$minted")
 demo_user=$(json_field user "$minted")
 demo_token_id=$(json_field id "$minted")
@@ -450,21 +528,21 @@ if [ -z "$demo_token" ] || [ -z "$demo_user" ]; then
   die "unexpected output of proxyctl token mint: $minted"
 fi
 # A second token under the policy cluster-config/policies/demo-reader.yaml: SELECT on the demo tables only.
-minted=$($proxyctl token mint --principal demo-reader --route "$demo_db" --policy demo-reader --json --append-to "$run/tokens.jsonl") \
-  || die "proxyctl token mint failed"
+minted=$(create_token --principal demo-reader --route "$demo_db" --policy demo-reader) \
+  || die "proxyctl could not create the demo-reader token"
 demo_reader_token=$(json_field token "$minted")
 demo_reader_user=$(json_field user "$minted")
 write_env
 
-# The node picks up the appended token within about a second; prove the printed line works.
+# Prove the printed line works (a token file is picked up within a second; the journal within milliseconds).
 tls_options=""
 [ "$tls" -eq 0 ] || tls_options=" sslmode=verify-full sslrootcert=$tls_ca_file"
-psql_line="PGPASSWORD='$demo_token' psql \"host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_user$tls_options\""
+psql_line="PGPASSWORD='$demo_token' psql \"host=127.0.0.1 port=$proxy_port dbname=$demo_db user=$demo_user$tls_options\""
 probe_sql='select 1'
 [ "$mode" = throwaway ] && probe_sql='select count(*) from users'
 for t in $(seq 1 30); do
   if out=$(PGPASSWORD=$demo_token PGCONNECT_TIMEOUT=5 "$PROXYCLUSTER_PG_BIN/psql" -X -Atq \
-    "host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_user$tls_options" -c "$probe_sql" 2>&1); then
+    "host=127.0.0.1 port=$proxy_port dbname=$demo_db user=$demo_user$tls_options" -c "$probe_sql" 2>&1); then
     break
   fi
   [ "$t" -lt 30 ] || node_failed 1 "does not accept the demo token after 15 s: $out"
@@ -473,14 +551,15 @@ done
 
 cat <<EOF
 
-ProxyCluster is up: $nodes node(s) on 127.0.0.1:${node_ports// /,} in front of PostgreSQL $upstream_host:$upstream_port ($mode).
+ProxyCluster is up: $nodes node(s) on 127.0.0.1:${node_ports// /,}${haproxy_pid_file:+ behind HAProxy on 127.0.0.1:$proxy_port}, in front of PostgreSQL $upstream_host:$upstream_port ($mode).
 Connect with the demo token (route '$demo_db', policy unrestricted):
 
   $psql_line
 
 or with the reader token (policy demo-reader: SELECT on users and orders only):
 
-  PGPASSWORD='$demo_reader_token' psql "host=127.0.0.1 port=$(node_port 1) dbname=$demo_db user=$demo_reader_user$tls_options"
+  PGPASSWORD='$demo_reader_token' psql "host=127.0.0.1 port=$proxy_port dbname=$demo_db user=$demo_reader_user$tls_options"
 
-Scripts: source $run/cluster.env     Stop: cluster-config/down.sh
+Operate: source $run/cluster.env, then \$PROXYCTL cluster show | token list | token revoke ID --reason … | session list
+Stop: cluster-config/down.sh
 EOF

@@ -24,7 +24,7 @@ Runs 'pgbench -S' against three targets that share one PostgreSQL and one databa
 (pgbench -i, owned by the upstream role of cluster-config/up.sh):
   direct     PostgreSQL itself, as the upstream role
   pgbouncer  pgbouncer in session pool mode, started here as the postgres user (config in tests/bench/.run/)
-  proxy      the first ProxyCluster node of up.sh, with a token minted here for route 'bench'
+  proxy      the ProxyCluster of up.sh (its one node, or HAProxy before several), with a token for route 'bench'
 in three modes: simple (-M simple), prepared (-M prepared), connect (-M simple -C, a connection per
 transaction). Each round runs every mode against every target, rotating which target goes first; the
 table shows medians over rounds. A target that cannot be set up or fails is reported and skipped.
@@ -277,9 +277,12 @@ setup_proxy() {
     t_error[proxy]="the node (PID $pid from $pid_file) is not running; see ${pid_file%.pid}.log"
     return
   fi
+  # Through the control store when up.sh started one, else into the token file the node reads.
+  local create=(token create --principal bench --route bench --json --actor pgbench-compare)
+  [ -z "$TOKEN_FILE" ] || create=(token mint --principal bench --route bench --json --append-to "$TOKEN_FILE")
   # shellcheck disable=SC2086 # PROXYCTL is a command line
-  if ! minted=$($PROXYCTL token mint --principal bench --route bench --json --append-to "$TOKEN_FILE" 2>&1); then
-    t_error[proxy]="proxyctl token mint failed: $(echo "$minted" | tail -n 3 | tr '\n' ' ')"
+  if ! minted=$($PROXYCTL "${create[@]}" 2>&1); then
+    t_error[proxy]="proxyctl ${create[*]:0:2} failed: $(echo "$minted" | tail -n 3 | tr '\n' ' ')"
     return
   fi
   t_host[proxy]=$PROXY_HOST
@@ -289,10 +292,10 @@ setup_proxy() {
   t_pid[proxy]=$pid
   t_note[proxy]="node PID $pid, token $(json_field id "$minted")"
   if [ -z "${t_user[proxy]}" ] || [ -z "${t_password[proxy]}" ]; then
-    t_error[proxy]="unexpected output of proxyctl token mint: $minted"
+    t_error[proxy]="unexpected output of proxyctl: $minted"
     return
   fi
-  # The node reloads the token file within about a second.
+  # A token file is reloaded within about a second; the journal reaches the node within milliseconds.
   err=$(probe proxy 30) || t_error[proxy]="no query through the proxy: $err"
 }
 
