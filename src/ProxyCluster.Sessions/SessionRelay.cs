@@ -41,8 +41,32 @@ internal sealed class SessionRelay
     public async Task<string> RunAsync(CancellationToken connectionClosed)
     {
         var reason = await RelayAsync(connectionClosed).ConfigureAwait(false);
+        if (!_clientSentTerminate)
+        {
+            await CancelRunningStatementAsync().ConfigureAwait(false);
+        }
+
         await TerminateUpstreamAsync().ConfigureAwait(false);
         return reason;
+    }
+
+    /// <summary>
+    /// A session that ends without the client's Terminate (cut by a revocation or an operator, or a client that
+    /// vanished) may be in the middle of a statement. The server reads our Terminate only after the statement,
+    /// so it would run it to the end, holding a backend and its locks. A cancel request stops it; with nothing
+    /// running the server ignores it. One short connection to the server, only on this path.
+    /// </summary>
+    private async Task CancelRunningStatementAsync()
+    {
+        using var timeout = new CancellationTokenSource(_services.Limits.CancelTimeout);
+        try
+        {
+            await _services.Upstream.CancelAsync(_upstream.Route, _upstream.CancelKey, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            // The server is unreachable; the statement ends when its backend notices the closed connection.
+        }
     }
 
     /// <summary>

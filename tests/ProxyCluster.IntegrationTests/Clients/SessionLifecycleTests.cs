@@ -58,6 +58,26 @@ public sealed class SessionLifecycleTests(ProxyFixture fixture)
         await WaitUntilAsync(async () => await CountUpstreamAsync(direct, applicationName) == 0);
     }
 
+    [Fact]
+    public async Task SessionCutMidStatement_StatementStopsUpstreamToo()
+    {
+        // Without a cancel the server would run the statement to its end (here 60 s) before reading Terminate,
+        // holding a backend for a session that no longer exists.
+        var token = fixture.AddToken("cut-mid-statement");
+        var applicationName = $"cut-mid-statement-{Guid.NewGuid():N}";
+        var builder = new NpgsqlConnectionStringBuilder(fixture.ConnectionString(token)) { ApplicationName = applicationName };
+        await using var direct = await fixture.OpenDirectAsync();
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        var sleep = new NpgsqlCommand("SELECT pg_sleep(60)", connection).ExecuteNonQueryAsync();
+        await WaitUntilAsync(async () => await CountUpstreamAsync(direct, applicationName) == 1);
+
+        fixture.Node.Sessions.TerminateToken(token.Id, ProxyCluster.Sessions.Lifecycle.TokenTerminations.Revoked, "test");
+
+        await Assert.ThrowsAsync<PostgresException>(() => sleep);
+        await WaitUntilAsync(async () => await CountUpstreamAsync(direct, applicationName) == 0);
+    }
+
     private static async Task<long> CountUpstreamAsync(NpgsqlConnection direct, string applicationName)
     {
         await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE usename = @role AND application_name = @name", direct);

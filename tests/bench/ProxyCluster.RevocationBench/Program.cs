@@ -4,8 +4,9 @@ using Npgsql;
 using ProxyCluster.RevocationBench;
 
 // Measures, per revocation, the time from the moment the revoke call returns until (a) every node refuses the
-// token for new connections and (b) every live session of the token (one per node, each inside pg_sleep) has
-// ended. Prints p50/p99/max over the iterations. Driven by tests/bench/revocation-latency.sh.
+// token for new connections (probed at the protocol level, see LoginProbe) and (b) every live session of the
+// token (one per node, each inside pg_sleep) has ended. Prints p50/p99/max over the iterations. Driven by
+// tests/bench/revocation-latency.sh.
 var envPath = args.Length > 0 ? args[0] : "cluster-config/.run/cluster.env";
 var iterations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
 var env = ClusterEnv.Load(envPath);
@@ -98,12 +99,7 @@ static async Task<double> UntilRefusedAsync(int port, string id, string token, s
 {
     while (Stopwatch.GetElapsedTime(since) < deadline)
     {
-        await using var connection = NewConnection(port, id, token, database);
-        try
-        {
-            await connection.OpenAsync();
-        }
-        catch (PostgresException e) when (e.SqlState == "28P01")
+        if (await LoginProbe.IsRefusedAsync(port, $"pct_{id}", token, database))
         {
             return Stopwatch.GetElapsedTime(since).TotalMilliseconds;
         }
