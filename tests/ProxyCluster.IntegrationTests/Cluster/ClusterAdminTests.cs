@@ -58,6 +58,8 @@ public sealed class ClusterAdminTests(ClusterFixture cluster)
         Assert.Equal("57P01", error.SqlState);
         Assert.Equal("terminating connection due to administrator command", error.MessageText);
 
+        // The client has its error; the node unregisters the session right after, then it is gone for good.
+        await Eventually.True(() => cluster.Nodes[2].Sessions.SessionsOf(token.Id).Count == 0, "the killed session is unregistered");
         var (missingStatus, _) = await admin.PostAsync($"v1/sessions/{listed["id"]!.GetValue<string>()}/kill", new JsonObject());
         Assert.Equal(404, missingStatus);
     }
