@@ -1,6 +1,7 @@
 using ProxyCluster.Protocol.Backend;
 using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Frontend;
+using ProxyCluster.Sessions.Audit;
 using ProxyCluster.Sessions.Auth;
 using ProxyCluster.Sessions.Lifecycle;
 using ProxyCluster.Sessions.Policy;
@@ -22,12 +23,16 @@ public sealed class ClientSession
     private readonly SessionServices _services;
     private readonly ClientConnection _client;
     private readonly ClientAuthenticator _authenticator;
+    private readonly long _sessionNumber;
+    private readonly SessionEvents _events;
 
     public ClientSession(SessionServices services, ClientConnection client)
     {
         _services = services;
         _client = client;
         _authenticator = new ClientAuthenticator(services.Tokens, services.Time);
+        _sessionNumber = services.Sessions.NextId();
+        _events = new SessionEvents(services, client, _sessionNumber);
     }
 
     public async Task RunAsync(CancellationToken connectionClosed)
@@ -42,8 +47,11 @@ public sealed class ClientSession
         await using (upstream.ConfigureAwait(false))
         {
             var key = _services.CancelKeys.Mint(new Cancel.CancelTarget(upstream.Route, upstream.CancelKey));
-            var handle = new SessionHandle(_services.Sessions.NextId(), token.Id, token.Principal, database, _client.RemoteAddress, _services.Time.GetUtcNow());
+            var handle = new SessionHandle(_sessionNumber, token.Id, token.Principal, database, _client.RemoteAddress, _services.Time.GetUtcNow());
             _services.Sessions.Register(handle);
+            _events.Relaying();
+            _services.Metrics?.Active.Inc();
+            var reason = "session failed";
             try
             {
                 SessionLog.Started(_services.Logger, handle.Id, token.Id, token.Principal, _client.RemoteAddress, database, method);
@@ -54,8 +62,12 @@ public sealed class ClientSession
                     handle.Post(new TerminateSession(revoked, revoked.Message));
                 }
 
-                var relay = new SessionRelay(_services, _client, upstream, handle, gate);
-                var reason = await relay.RunAsync(connectionClosed).ConfigureAwait(false);
+                var ledger = _services.Audit is not null || _services.Metrics is not null
+                    ? new StatementLedger(_events.Identity(token, database), _services.Audit, _services.Metrics, _services.Time)
+                    : null;
+                var relay = new SessionRelay(_services, _client, upstream, handle, gate, ledger);
+                reason = await relay.RunAsync(connectionClosed).ConfigureAwait(false);
+                _services.Metrics?.Relayed(relay.BytesToServer, relay.BytesToClient);
                 SessionLog.Ended(_services.Logger, handle.Id, reason);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !connectionClosed.IsCancellationRequested)
@@ -64,6 +76,8 @@ public sealed class ClientSession
             }
             finally
             {
+                _services.Metrics?.Active.Dec();
+                _events.Terminated(reason);
                 _services.Sessions.Unregister(handle);
                 _services.CancelKeys.Release(key);
             }
@@ -88,6 +102,7 @@ public sealed class ClientSession
             }
 
             var startup = negotiation.Startup!;
+            _events.Connected();
             if (TransportRequirement.Check(_client, startup) is { } insecure)
             {
                 return await RefuseAsync(insecure).ConfigureAwait(false);
@@ -121,9 +136,12 @@ public sealed class ClientSession
             {
                 var delay = _services.AuthenticationThrottle?.RecordFailure(_client.RemoteIp) ?? TimeSpan.Zero;
                 SessionLog.AuthenticationFailed(_services.Logger, startup.User, _client.RemoteAddress, auth.Method, auth.Reason, (long)delay.TotalMilliseconds);
+                _events.AuthenticationFailed(startup.User, auth.Method, auth.Reason, auth.Error!);
                 await DelayRefusalAsync(delay, authentication.Token, connectionClosed).ConfigureAwait(false);
-                return await RefuseAsync(auth.Error!).ConfigureAwait(false);
+                return await RefuseAsync(auth.Error!, recorded: true).ConfigureAwait(false);
             }
+
+            _events.Authenticated(auth.Token, auth.Method, startup.Database);
 
             // Like the server, say whether a database exists only to a client that has authenticated.
             var database = startup.Database;
@@ -148,6 +166,7 @@ public sealed class ClientSession
             }
 
             var connected = await _services.Upstream.ConnectAsync(route, route.UpstreamDatabase(database), parameters, connectionClosed).ConfigureAwait(false);
+            _services.Metrics?.UpstreamConnect(connected.Succeeded);
             if (!connected.Succeeded)
             {
                 return await RefuseAsync(connected.Error).ConfigureAwait(false);
@@ -182,9 +201,15 @@ public sealed class ClientSession
         }
     }
 
-    private async Task<OpenedSession?> RefuseAsync(PostgresError error)
+    /// <param name="recorded">True when the refusal is already in the audit trail (a failed authentication, with its reason).</param>
+    private async Task<OpenedSession?> RefuseAsync(PostgresError error, bool recorded = false)
     {
         SessionLog.Refused(_services.Logger, _client.RemoteAddress, error.SqlState, error.Message);
+        if (!recorded)
+        {
+            _events.Refused(error);
+        }
+
         await ClientGoodbye.SendAsync(_client.Transport.Output, error, _services.Limits.GoodbyeTimeout).ConfigureAwait(false);
         return null;
     }

@@ -23,7 +23,7 @@ internal sealed class SessionRelay
     private readonly BackendInspector _backend;
     private bool _clientSentTerminate;
 
-    public SessionRelay(SessionServices services, ClientConnection client, UpstreamConnection upstream, SessionHandle handle, IStatementGate? gate)
+    public SessionRelay(SessionServices services, ClientConnection client, UpstreamConnection upstream, SessionHandle handle, IStatementGate? gate, Audit.StatementLedger? ledger = null)
     {
         _services = services;
         _client = client;
@@ -31,11 +31,15 @@ internal sealed class SessionRelay
         _handle = handle;
         var maxMessage = services.Limits.MaxMessageLength;
         var markers = new DenialMarkers();
-        var frontend = new FrontendInspector(gate, markers, services.Limits.MaxInspectedMessageLength);
+        var frontend = new FrontendInspector(gate, markers, services.Limits.MaxInspectedMessageLength, ledger);
         _toServer = new RelayPump(client.Transport.Input, upstream.Output, frontend, maxMessage);
-        _backend = new BackendInspector(markers);
+        _backend = new BackendInspector(markers, ledger);
         _toClient = new RelayPump(upstream.Input, client.Transport.Output, _backend, maxMessage);
     }
+
+    public long BytesToServer => _toServer.BytesForwarded;
+
+    public long BytesToClient => _toClient.BytesForwarded;
 
     /// <summary>Relays until the session ends; returns why, for the log.</summary>
     public async Task<string> RunAsync(CancellationToken connectionClosed)

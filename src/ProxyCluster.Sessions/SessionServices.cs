@@ -25,4 +25,13 @@ public sealed record SessionServices(
 
     /// <summary>Slows addresses that keep failing to authenticate; null never slows anyone.</summary>
     public FailedAuthenticationThrottle? AuthenticationThrottle { get; init; }
+
+    /// <summary>Where session and statement audit records go; null records nothing.</summary>
+    public ProxyCluster.Audit.IAuditWriter? Audit { get; init; }
+
+    /// <summary>Session, authentication and statement metrics; null counts nothing.</summary>
+    public Metrics.SessionMetrics? Metrics { get; init; }
+
+    /// <summary>The node's name in audit records.</summary>
+    public string NodeId { get; init; } = "node";
 }

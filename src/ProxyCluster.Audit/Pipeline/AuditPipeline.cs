@@ -10,7 +10,7 @@ namespace ProxyCluster.Audit.Pipeline;
 /// once it works again — also after a restart. A record the queue has no room for is refused and counted in
 /// <see cref="Dropped"/> (and logged, at most once a second): nothing is lost without a count.
 /// </summary>
-public sealed class AuditPipeline : IAsyncDisposable
+public sealed class AuditPipeline : IAuditWriter, IAsyncDisposable
 {
     // Chunks of a spill file delivered before the loop looks at the queue again.
     private const int ChunksPerTurn = 16;

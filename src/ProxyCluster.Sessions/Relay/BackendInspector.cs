@@ -2,20 +2,27 @@ using System.IO.Pipelines;
 using ProxyCluster.Protocol.Backend;
 using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Framing;
+using ProxyCluster.Sessions.Audit;
 
 namespace ProxyCluster.Sessions.Relay;
 
 /// <summary>
 /// Watches server-to-client traffic. ParameterStatus is read to keep the settings the proxy depends on pinned
 /// (rare: the server sends it only when a reported setting changes). While a denial is outstanding, ErrorResponses
-/// are read too, to put the policy's error in place of the server's answer to the marker statement. Everything
-/// else, ReadyForQuery included, streams through unread.
+/// are read too, to put the policy's error in place of the server's answer to the marker statement. With a
+/// statement ledger (audit, metrics) the short result messages are read as well: CommandComplete, EmptyQueryResponse,
+/// ErrorResponse and ReadyForQuery. Everything else, rows included, streams through unread.
 /// </summary>
 public sealed class BackendInspector : IFrameInspector
 {
     private readonly DenialMarkers _markers;
+    private readonly StatementLedger? _ledger;
 
-    public BackendInspector(DenialMarkers markers) => _markers = markers;
+    public BackendInspector(DenialMarkers markers, StatementLedger? ledger = null)
+    {
+        _markers = markers;
+        _ledger = ledger;
+    }
 
     /// <summary>
     /// The answer to a marker is a short error; a long one (a constraint violation quoting a large row) cannot be
@@ -25,19 +32,36 @@ public sealed class BackendInspector : IFrameInspector
 
     public bool NeedsWholeMessage(byte code) =>
         code == (byte)BackendCode.ParameterStatus
-        || (code == (byte)BackendCode.ErrorResponse && _markers.HasPending);
+        || (code == (byte)BackendCode.ErrorResponse && (_markers.HasPending || _ledger is not null))
+        || (_ledger is not null && code is (byte)BackendCode.CommandComplete or (byte)BackendCode.ReadyForQuery or (byte)BackendCode.EmptyQueryResponse);
 
     /// <summary>Set when the session ended because the server reported a setting the proxy must keep pinned.</summary>
     public string? PinnedSettingChanged { get; private set; }
 
     public FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination)
     {
-        if (frame.Code == (byte)BackendCode.ParameterStatus)
+        switch (frame.Code)
         {
-            return CheckPinnedSetting(frame, destination);
+            case (byte)BackendCode.ParameterStatus:
+                return CheckPinnedSetting(frame, destination);
+            case (byte)BackendCode.ReadyForQuery:
+                _ledger!.ReadyForQuery();
+                return FrameDisposition.Forward;
+            case (byte)BackendCode.CommandComplete:
+                _ledger!.Result(CommandTags.RowCount(frame.Body), null);
+                return FrameDisposition.Forward;
+            case (byte)BackendCode.EmptyQueryResponse:
+                _ledger!.Result(null, null);
+                return FrameDisposition.Forward;
         }
 
-        if (ErrorResponseReader.TryRead(frame.Body, out var error) && _markers.TakeReplacement(error!) is { } denial)
+        if (!ErrorResponseReader.TryRead(frame.Body, out var error))
+        {
+            return FrameDisposition.Forward;
+        }
+
+        _ledger?.Result(null, error!.SqlState);
+        if (_markers.HasPending && _markers.TakeReplacement(error!) is { } denial)
         {
             BackendMessages.WriteErrorResponse(destination, denial);
             return FrameDisposition.Handled;

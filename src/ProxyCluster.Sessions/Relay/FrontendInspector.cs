@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Framing;
 using ProxyCluster.Protocol.Frontend;
+using ProxyCluster.Sessions.Audit;
 using ProxyCluster.Sessions.Policy;
 
 namespace ProxyCluster.Sessions.Relay;
@@ -16,14 +17,16 @@ public sealed class FrontendInspector : IFrameInspector
 {
     private readonly IStatementGate? _gate;
     private readonly DenialMarkers _markers;
+    private readonly StatementLedger? _ledger;
 
     /// <summary>The statement name and SQL of the message <see cref="Inspect"/> deferred (one at a time: the pump awaits it).</summary>
     private (string StatementName, string Sql) _deferred;
 
-    public FrontendInspector(IStatementGate? gate, DenialMarkers markers, int maxInspectedMessageLength)
+    public FrontendInspector(IStatementGate? gate, DenialMarkers markers, int maxInspectedMessageLength, StatementLedger? ledger = null)
     {
         _gate = gate;
         _markers = markers;
+        _ledger = ledger;
         MaxWholeMessageLength = maxInspectedMessageLength;
     }
 
@@ -31,6 +34,7 @@ public sealed class FrontendInspector : IFrameInspector
 
     public bool NeedsWholeMessage(byte code) =>
         code == (byte)FrontendCode.Terminate
+        || (code == (byte)FrontendCode.Sync && _ledger is not null)
         || (_gate is not null && code is (byte)FrontendCode.Query or (byte)FrontendCode.Parse or (byte)FrontendCode.FunctionCall);
 
     public FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination)
@@ -40,11 +44,19 @@ public sealed class FrontendInspector : IFrameInspector
             return FrameDisposition.ForwardAndStop;
         }
 
+        if (frame.Code == (byte)FrontendCode.Sync)
+        {
+            _ledger!.Sync();
+            return FrameDisposition.Forward;
+        }
+
         var gate = _gate!;
         if (frame.Code == (byte)FrontendCode.FunctionCall)
         {
             // Answered like a failed call: an error, then ReadyForQuery.
-            FrontendMessages.WriteQuery(destination, _markers.Register(gate.FunctionCall().Denial!));
+            var refused = gate.FunctionCall();
+            _ledger?.Checked(refused, isQuery: true);
+            FrontendMessages.WriteQuery(destination, _markers.Register(refused.Denial!));
             return FrameDisposition.Handled;
         }
 
@@ -75,6 +87,7 @@ public sealed class FrontendInspector : IFrameInspector
         var denial = PostgresError.Error(
             SqlState.InsufficientPrivilege,
             $"statement is too long to be checked by the proxy (limit {MaxWholeMessageLength} bytes)");
+        _ledger?.Checked(StatementVerdict.Deny(denial) with { Facts = StatementAuditFacts.Unreadable("statement too long to be checked") }, code != (byte)FrontendCode.Parse);
         Replace(code, string.Empty, denial, destination);
         return true;
     }
@@ -92,6 +105,7 @@ public sealed class FrontendInspector : IFrameInspector
 
     private FrameDisposition Apply(byte code, string statementName, StatementVerdict verdict, PipeWriter destination)
     {
+        _ledger?.Checked(verdict, code != (byte)FrontendCode.Parse);
         if (verdict.Allowed)
         {
             return FrameDisposition.Forward;
