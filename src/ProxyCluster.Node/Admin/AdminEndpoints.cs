@@ -32,6 +32,14 @@ public static class AdminEndpoints
             return AdminResults.Json(report, AdminJson.Context.HealthReport);
         });
 
+        // Prometheus text format. Unauthenticated like /health: counts and names only, never a secret or a query.
+        app.MapGet("/metrics", (HttpContext context, Sessions.Metrics.MetricsRegistry metrics) =>
+        {
+            context.Response.ContentType = Sessions.Metrics.MetricsRegistry.ContentType;
+            metrics.WriteTo(context.Response.BodyWriter);
+            return Task.CompletedTask;
+        });
+
         app.MapGet("/ready", (NodeReadiness readiness) =>
             readiness.IsReady ? Results.Text("ready\n") : Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable));
 

@@ -33,6 +33,9 @@ public sealed class ProxyOptions
     /// </summary>
     public string? PolicyDirectory { get; set; }
 
+    /// <summary>The audit trail; null writes none (the control store's table is used when there is one).</summary>
+    public AuditOptions Audit { get; set; } = new();
+
     public int AuthTimeoutSeconds { get; set; } = 30;
 
     /// <summary>How failed authentications are slowed per client address.</summary>

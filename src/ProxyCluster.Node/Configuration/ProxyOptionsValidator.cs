@@ -90,6 +90,10 @@ public static class ProxyOptionsValidator
         }
 
         ValidateAuthFailureThrottle(options.AuthFailureThrottle, problems);
+        if (options.Audit.QueueCapacity < 16)
+        {
+            problems.Add("Proxy:Audit:QueueCapacity must be at least 16");
+        }
 
         return problems;
     }

@@ -12,6 +12,7 @@ using ProxyCluster.Node.Admin;
 using ProxyCluster.Node.Cluster;
 using ProxyCluster.Node.Configuration;
 using ProxyCluster.Node.Listeners;
+using ProxyCluster.Node.Observability;
 using ProxyCluster.Node.Policy;
 using ProxyCluster.Policy;
 using ProxyCluster.Sessions.Policy;
@@ -22,6 +23,7 @@ using ProxyCluster.Sessions;
 using ProxyCluster.Sessions.Auth;
 using ProxyCluster.Sessions.Cancel;
 using ProxyCluster.Sessions.Lifecycle;
+using ProxyCluster.Sessions.Metrics;
 using ProxyCluster.Sessions.Routing;
 using ProxyCluster.Sessions.Tls;
 using ProxyCluster.Sessions.Upstream;
@@ -129,6 +131,12 @@ public sealed class ProxyNode : IAsyncDisposable
         _ = app.Services.GetRequiredService<SessionServices>(); // fail at start, not at the first client, if libpg_query or a policy is missing
         var sessions = app.Services.GetRequiredService<SessionRegistry>();
         app.Lifetime.ApplicationStopping.Register(() => TerminateAll(sessions));
+        NodeMetrics.Register(
+            app.Services.GetRequiredService<MetricsRegistry>(),
+            app.Services.GetRequiredService<ConnectionLimit>(),
+            app.Services.GetRequiredService<TokenRegistry>(),
+            app.Services.GetRequiredService<IClusterView>(),
+            app.Services.GetRequiredService<NodeAudit>().Pipeline);
         if (app.Services.GetService<ControlPlane>() is { } control)
         {
             FollowTokens(control, sessions, app.Services.GetRequiredService<TokenExpiryWatcher>(), options.NodeId);
@@ -209,6 +217,9 @@ public sealed class ProxyNode : IAsyncDisposable
         services.AddSingleton(new SessionLimits { AuthenticationTimeout = TimeSpan.FromSeconds(options.AuthTimeoutSeconds) });
         services.AddSingleton(options.PolicyDirectory is { } policies ? PolicyCatalog.LoadDirectory(policies) : PolicyCatalog.BuiltIn);
         services.AddSingleton(_ => new SqlAnalyzer());
+        services.AddSingleton<MetricsRegistry>();
+        services.AddSingleton(sp => new SessionMetrics(sp.GetRequiredService<MetricsRegistry>()));
+        services.AddSingleton(sp => new NodeAudit(AuditTrail.Create(options, controlStoreSink: null, sp.GetRequiredService<ILoggerFactory>())));
         services.AddSingleton<IStatementPolicy>(sp => new SqlStatementPolicy(sp.GetRequiredService<PolicyCatalog>(), sp.GetRequiredService<SqlAnalyzer>()));
         services.AddSingleton(sp => new SessionServices(
             sp.GetRequiredService<ITokenLookup>(),
@@ -222,6 +233,9 @@ public sealed class ProxyNode : IAsyncDisposable
         {
             Policy = sp.GetRequiredService<IStatementPolicy>(),
             AuthenticationThrottle = new FailedAuthenticationThrottle(options.AuthFailureThrottle.ToSettings(), sp.GetRequiredService<TimeProvider>()),
+            Audit = sp.GetRequiredService<NodeAudit>().Pipeline,
+            Metrics = sp.GetRequiredService<SessionMetrics>(),
+            NodeId = options.NodeId,
         });
         if (options.Tls is { CertificateFile: { Length: > 0 } certificateFile, KeyFile: { Length: > 0 } keyFile })
         {

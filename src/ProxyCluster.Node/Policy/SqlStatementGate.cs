@@ -38,22 +38,26 @@ public sealed class SqlStatementGate : IStatementGate
     public async ValueTask<StatementVerdict> CheckAsync(string sql) => Decide(await _analyzer.AnalyzeAsync(sql).ConfigureAwait(false));
 
     public StatementVerdict Undecodable() =>
-        StatementVerdict.Deny(PostgresError.Error(SqlState.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""));
+        StatementVerdict.Deny(PostgresError.Error(SqlState.CharacterNotInRepertoire, "invalid byte sequence for encoding \"UTF8\""))
+            with { Facts = StatementAuditFacts.Unreadable("invalid UTF-8") };
 
     public StatementVerdict FunctionCall() =>
-        StatementVerdict.Deny(PostgresError.Error(SqlState.InsufficientPrivilege, $"policy \"{_policy.Name}\" does not allow the fast-path function call interface"));
+        StatementVerdict.Deny(PostgresError.Error(SqlState.InsufficientPrivilege, $"policy \"{_policy.Name}\" does not allow the fast-path function call interface"))
+            with { Facts = StatementAuditFacts.Unreadable("fast-path function call") };
 
     private StatementVerdict Decide(SqlAnalysis analysis)
     {
         if (!analysis.Succeeded)
         {
-            return StatementVerdict.Deny(AnalysisError(analysis));
+            // The audit names the kind of failure, never the parser's message (which may quote the query).
+            return StatementVerdict.Deny(AnalysisError(analysis)) with { Facts = StatementAuditFacts.Unreadable($"not analysable: {analysis.ErrorKind}") };
         }
 
         var decision = _policy.Evaluate(analysis);
+        var facts = AuditFactsCache.For(decision);
         return decision.Allowed
-            ? StatementVerdict.Allow
-            : StatementVerdict.Deny(PostgresError.Error(SqlState.InsufficientPrivilege, decision.Reason));
+            ? StatementVerdict.Allow with { Facts = facts }
+            : StatementVerdict.Deny(PostgresError.Error(SqlState.InsufficientPrivilege, decision.Reason)) with { Facts = facts };
     }
 
     private static PostgresError AnalysisError(SqlAnalysis analysis)

@@ -51,6 +51,11 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public TestToken DefaultToken { get; private set; } = null!;
 
+    /// <summary>The node's JSON-lines audit trail.</summary>
+    public string AuditFile => Path.Combine(_directory, "audit.jsonl");
+
+    public string AdminUrl => $"http://127.0.0.1:{Node.AdminEndPoint!.Port}";
+
     public async Task InitializeAsync()
     {
         _directory = Directory.CreateTempSubdirectory("proxycluster-it-").FullName;
@@ -84,6 +89,7 @@ public sealed class ProxyFixture : IAsyncLifetime
                 new ListenerOptions { Address = "127.0.0.1", Port = 0 },
             },
             Admin = new AdminOptions { Address = "127.0.0.1", Port = 0 },
+            Audit = new AuditOptions { File = Path.Combine(_directory, "audit.jsonl") },
             Routes =
             {
                 Route(AppDatabase, AppDatabase, Postgres.Port, passwordFile),

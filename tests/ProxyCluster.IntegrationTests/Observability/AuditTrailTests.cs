@@ -1,0 +1,135 @@
+using System.Text.Json;
+using Npgsql;
+using ProxyCluster.IntegrationTests.Fixtures;
+
+namespace ProxyCluster.IntegrationTests.Observability;
+
+/// <summary>
+/// Who touched what, and never a secret: full sessions (SCRAM, and the token as a cleartext password) run
+/// statements holding literal "secrets"; the audit file then has the expected records, and no byte the node wrote
+/// (logs, audit file, metrics) contains a token secret, the upstream password or a literal.
+/// </summary>
+[Collection(ProxyCollection.Name)]
+public sealed class AuditTrailTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task Sessions_AreAuditedWithNormalizedQueries_AndNothingSecretIsWrittenAnywhere()
+    {
+        var literal = $"literal-secret-{Guid.NewGuid():N}";
+        var number = Random.Shared.Next(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var writer = fixture.AddToken("audited-writer");
+        var reader = fixture.AddToken("audited-reader", policy: "users-reader");
+
+        // SCRAM on the SCRAM-only listener.
+        var scram = new NpgsqlConnectionStringBuilder(fixture.ConnectionString(writer, port: fixture.ScramOnlyPort));
+        await using (var connection = new NpgsqlConnection(scram.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var select = new NpgsqlCommand($"SELECT '{literal}' AS x, {number} AS n", connection);
+            await select.ExecuteScalarAsync();
+            await using var insert = new NpgsqlCommand($"INSERT INTO orders (user_id, amount) VALUES (1, {number})", connection);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // The token as a cleartext password under any user name (development listener), and a denied statement.
+        var cleartext = new NpgsqlConnectionStringBuilder(fixture.ConnectionString(reader)) { Username = "reader-service" };
+        await using (var connection = new NpgsqlConnection(cleartext.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var denied = new NpgsqlCommand($"DELETE FROM users WHERE name = '{literal}'", connection);
+            var error = await Assert.ThrowsAsync<PostgresException>(() => denied.ExecuteNonQueryAsync());
+            Assert.Equal("42501", error.SqlState);
+        }
+
+        var records = await ReadAuditAsync(r => r.GetProperty("token_id").GetString() == reader.Id && Text(r, "event") == "terminated", writer, reader);
+
+        var selectRecord = Single(records, writer.Id, "SELECT $1 AS x, $2 AS n", "allow");
+        Assert.Equal(["select"], selectRecord.GetProperty("statement_kinds").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(1, selectRecord.GetProperty("rows").GetInt64());
+        Assert.True(selectRecord.GetProperty("duration_microseconds").GetInt64() > 0);
+        Assert.False(string.IsNullOrEmpty(Text(selectRecord, "fingerprint")));
+
+        var insertRecord = Single(records, writer.Id, "INSERT INTO orders (user_id, amount) VALUES ($1, $2)", "allow");
+        Assert.Equal(1, insertRecord.GetProperty("rows").GetInt64());
+        // Unrestricted does not resolve names against search_path, so the relation is as written.
+        Assert.Contains(insertRecord.GetProperty("relations").EnumerateArray(), r => Text(r, "name") is "orders" or "public.orders" && Text(r, "access") == "insert");
+
+        var deniedRecord = Single(records, reader.Id, "DELETE FROM users WHERE name = $1", "deny");
+        Assert.Equal("42501", Text(deniedRecord, "sql_state"));
+        Assert.Contains(deniedRecord.GetProperty("relations").EnumerateArray(), r => Text(r, "name") == "public.users");
+        Assert.Contains("users-reader", Text(deniedRecord, "reason"), StringComparison.Ordinal);
+
+        Assert.Contains(records, r => Text(r, "type") == "session" && Text(r, "event") == "authenticated" && Text(r, "auth_method") == "scram" && Text(r, "token_id") == writer.Id);
+        Assert.Contains(records, r => Text(r, "type") == "session" && Text(r, "event") == "authenticated" && Text(r, "auth_method") == "cleartext" && Text(r, "token_id") == reader.Id);
+
+        var metrics = await new HttpClient().GetStringAsync(new Uri(fixture.AdminUrl + "/metrics"));
+        Assert.Contains("proxycluster_statements_total{kind=\"delete\",decision=\"deny\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("proxycluster_authentications_total{method=\"scram-sha-256\",result=\"ok\"}", metrics, StringComparison.Ordinal);
+
+        var everything = string.Join('\n', fixture.Logs.Lines) + '\n' + await File.ReadAllTextAsync(fixture.AuditFile) + '\n' + metrics;
+        foreach (var secret in new[] { writer.Token, reader.Token, Secret(writer), Secret(reader), fixture.UpstreamPassword, literal, number })
+        {
+            Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task FailedAuthentication_IsAuditedWithItsReasonButNotThePassword()
+    {
+        var token = fixture.AddToken("audited-refusal");
+        var wrong = $"pct_{token.Id}_wrong{Guid.NewGuid():N}";
+        var builder = new NpgsqlConnectionStringBuilder(fixture.ConnectionString(token)) { Password = wrong };
+        await using (var connection = new NpgsqlConnection(builder.ConnectionString))
+        {
+            await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
+        }
+
+        var records = await ReadAuditAsync(r => Text(r, "event") == "refused" && Text(r, "token_id") == token.Id, token);
+        // Npgsql tries twice (with and without GSS encryption); each attempt is one refusal.
+        var refused = records.First(r => Text(r, "event") == "refused" && Text(r, "token_id") == token.Id);
+        Assert.Equal("28P01", Text(refused, "sql_state"));
+        Assert.Equal("scram", Text(refused, "auth_method"));
+        Assert.False(string.IsNullOrEmpty(Text(refused, "reason")));
+        Assert.DoesNotContain(wrong, await File.ReadAllTextAsync(fixture.AuditFile), StringComparison.Ordinal);
+    }
+
+    private async Task<List<JsonElement>> ReadAuditAsync(Func<JsonElement, bool> last, params TestToken[] tokens)
+    {
+        var ids = tokens.Select(t => t.Id).ToHashSet();
+        List<JsonElement> records = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            records = [];
+            if (!File.Exists(fixture.AuditFile))
+            {
+                return false;
+            }
+
+            foreach (var line in await File.ReadAllLinesAsync(fixture.AuditFile))
+            {
+                var record = JsonDocument.Parse(line).RootElement;
+                if (record.TryGetProperty("token_id", out var id) && ids.Contains(id.GetString()!))
+                {
+                    records.Add(record);
+                }
+            }
+
+            return records.Any(last);
+        }, "the audit records are written");
+        return records;
+    }
+
+    private static JsonElement Single(List<JsonElement> records, string tokenId, string normalizedQuery, string decision)
+    {
+        var matching = records.Where(r => Text(r, "type") == "statement" && Text(r, "token_id") == tokenId && Text(r, "decision") == decision
+            && Text(r, "normalized_query") == normalizedQuery).ToList();
+        Assert.True(matching.Count == 1, $"expected one {decision} record of {tokenId} for {normalizedQuery}, got:\n{string.Join('\n', records)}");
+        return matching[0];
+    }
+
+    private static string? Text(JsonElement record, string name) =>
+        record.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>The secret part of a token, without its public id.</summary>
+    private static string Secret(TestToken token) => token.Token[(token.Token.LastIndexOf('_') + 1)..];
+}
