@@ -7,7 +7,7 @@ using ProxyCluster.Control.Migrations;
 namespace ProxyCluster.Control;
 
 /// <summary>
-/// The PostgreSQL schema that holds the token journal and node membership. Holds the caller's
+/// The PostgreSQL schema that holds the token journal, node membership and the audit trail. Holds the caller's
 /// <see cref="NpgsqlDataSource"/> (its owner disposes it) and the schema name, which is the only text ever put into
 /// SQL: it is validated as a plain lower-case identifier and always quoted. Everything else travels as parameters.
 /// </summary>
@@ -36,6 +36,7 @@ public sealed class ControlStore
         Endpoint = DescribeEndpoint(dataSource.ConnectionString);
         JournalLockKey = LockKey("journal");
         MigrationLockKey = LockKey("migrations");
+        AuditLockKey = LockKey("audit");
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -57,6 +58,12 @@ public sealed class ControlStore
 
     /// <summary>The advisory lock migrations hold, so nodes starting together apply each script once.</summary>
     internal long MigrationLockKey { get; }
+
+    /// <summary>
+    /// The advisory lock every audit batch holds until it commits, so audit ids become visible in increasing order
+    /// and a reader following <c>id &gt; N</c> (<c>proxyctl audit tail --follow</c>) never skips a row.
+    /// </summary>
+    internal long AuditLockKey { get; }
 
     /// <summary>
     /// True for <c>[a-z_][a-z0-9_]{0,62}</c> that is not reserved by PostgreSQL (<c>pg_*</c>, <c>information_schema</c>).
