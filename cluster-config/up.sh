@@ -142,7 +142,7 @@ node_admin_port() { echo $((admin_port + $1 - 1)); }
 mkdir -p "$run"
 chmod 700 "$run"
 rm -f "$run"/cluster.env "$run"/tokens.jsonl "$run"/upstream.password "$run"/superuser.password \
-  "$run"/control.password "$run"/admin.token "$run"/haproxy.* \
+  "$run"/control.password "$run"/admin.token "$run"/haproxy.* "$run"/audit-node-*.jsonl \
   "$run"/node-*.json "$run"/node-*.pid "$run"/node-*.log "$run"/build.log
 
 ports_to_check=()
@@ -305,7 +305,11 @@ fi
 node_ports=""
 admin_urls=""
 node_pid_files=""
+audit_files=""
+metrics_urls=""
 for i in $(seq 1 "$nodes"); do
+  audit_files+="${audit_files:+ }$run/audit-node-$i.jsonl"
+  metrics_urls+="${metrics_urls:+ }http://127.0.0.1:$(node_admin_port "$i")/metrics"
   node_ports+="${node_ports:+ }$(node_port "$i")"
   admin_urls+="${admin_urls:+ }http://127.0.0.1:$(node_admin_port "$i")"
   node_pid_files+="${node_pid_files:+ }$run/node-$i.pid"
@@ -340,6 +344,8 @@ write_env() {
         "NODE_PORTS=$node_ports" \
         "ADMIN_URLS=$admin_urls" \
         "ADMIN_TOKEN_FILE=$run/admin.token" \
+        "AUDIT_FILE=$audit_files" \
+        "METRICS_URLS=$metrics_urls" \
         "CONTROL_STORE=$control_store_description" \
         "HAPROXY_PID_FILE=$haproxy_pid_file" \
         "NODE_PID_FILES=$node_pid_files" \
@@ -418,6 +424,7 @@ write_node_config() {
     ],$(server_tls_json)
     "Admin": { "Address": "127.0.0.1", "Port": $(node_admin_port "$i"), "TokenFile": $(json_string "$run/admin.token") },$(token_source_json)
     "PolicyDirectory": $(json_string "$here/policies"),
+    "Audit": { "File": $(json_string "$run/audit-node-$i.jsonl") },
     "Routes": [
       {
         "Name": "*",

@@ -252,20 +252,26 @@ public sealed class AuditPipeline : IAuditWriter, IAsyncDisposable
         }
 
         batch.Add(record);
-        var started = _time.GetTimestamp();
-        while (batch.Count < _options.MaxBatchSize)
+        if (TakeAvailable(reader, batch) || reader.Completion.IsCompleted)
         {
-            if (reader.TryRead(out record))
-            {
-                batch.Add(record);
-                continue;
-            }
-
-            if (!await WaitForRecordsAsync(_options.MaxBatchDelay - _time.GetElapsedTime(started)).ConfigureAwait(false))
-            {
-                return;
-            }
+            return;
         }
+
+        // Linger once for the rest of the batch window rather than waking for every record that arrives in it:
+        // on a busy node each wake-up (a continuation, a timer) cost more CPU than writing the record.
+        await Task.Delay(_options.MaxBatchDelay, _time).ConfigureAwait(false);
+        TakeAvailable(reader, batch);
+    }
+
+    /// <summary>Moves queued records into the batch until it is full; true when it is.</summary>
+    private bool TakeAvailable(ChannelReader<AuditRecord> reader, List<AuditRecord> batch)
+    {
+        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var record))
+        {
+            batch.Add(record);
+        }
+
+        return batch.Count >= _options.MaxBatchSize;
     }
 
     /// <summary>True when records can be read; false when <paramref name="timeout"/> passed or the queue is complete.</summary>
