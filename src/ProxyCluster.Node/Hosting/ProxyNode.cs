@@ -219,7 +219,10 @@ public sealed class ProxyNode : IAsyncDisposable
         services.AddSingleton(_ => new SqlAnalyzer());
         services.AddSingleton<MetricsRegistry>();
         services.AddSingleton(sp => new SessionMetrics(sp.GetRequiredService<MetricsRegistry>()));
-        services.AddSingleton(sp => new NodeAudit(AuditTrail.Create(options, controlStoreSink: null, sp.GetRequiredService<ILoggerFactory>())));
+        services.AddSingleton(sp => new NodeAudit(AuditTrail.Create(
+            options,
+            sp.GetService<ControlPlane>() is { } control ? new Control.Audit.ControlStoreAuditSink(control.Store) : null,
+            sp.GetRequiredService<ILoggerFactory>())));
         services.AddSingleton<IStatementPolicy>(sp => new SqlStatementPolicy(sp.GetRequiredService<PolicyCatalog>(), sp.GetRequiredService<SqlAnalyzer>()));
         services.AddSingleton(sp => new SessionServices(
             sp.GetRequiredService<ITokenLookup>(),

@@ -84,6 +84,7 @@ public class ClusterFixture : IAsyncLifetime
         PolicyDirectory = PolicyDirectory,
         Listeners = { new ListenerOptions { Address = "127.0.0.1", Port = 0, InsecureCleartextForLocalDevelopment = true } },
         Admin = new AdminOptions { Address = "127.0.0.1", Port = 0, TokenFile = AdminTokenFile },
+        Audit = new AuditOptions { SpillDirectory = Path.Combine(_directory, $"audit-spill-{ordinal}") },
         ControlStore = new ControlStoreOptions
         {
             Host = "127.0.0.1",
