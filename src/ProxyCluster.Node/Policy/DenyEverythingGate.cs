@@ -8,7 +8,9 @@ public sealed class DenyEverythingGate : IStatementGate
 {
     private readonly StatementVerdict _denial;
 
-    public DenyEverythingGate(PostgresError denial) => _denial = StatementVerdict.Deny(denial);
+    // The audit records the denial without the query: this gate never parses it, so it has no normalized form.
+    public DenyEverythingGate(PostgresError denial) =>
+        _denial = StatementVerdict.Deny(denial) with { Facts = StatementAuditFacts.Unreadable(denial.Message) };
 
     public string? SearchPath => null;
 
