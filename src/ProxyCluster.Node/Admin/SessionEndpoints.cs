@@ -47,9 +47,13 @@ public static class SessionEndpoints
                     continue;
                 }
 
-                others.Add((member, member.AdminUrl is { } url
-                    ? peers.GetAsync(url, LocalPath, AdminJson.Context.SessionListResponse, request.HttpContext.RequestAborted)
-                    : Task.FromException<(SessionListResponse?, int)>(new InvalidOperationException("no admin URL"))));
+                if (member.AdminUrl is not { } url)
+                {
+                    unreachable.Add(member.NodeId); // it runs without an admin API: nobody can ask it
+                    continue;
+                }
+
+                others.Add((member, peers.GetAsync(url, LocalPath, AdminJson.Context.SessionListResponse, request.HttpContext.RequestAborted)));
             }
 
             foreach (var (member, answer) in others)
@@ -65,7 +69,7 @@ public static class SessionEndpoints
 
                     all.AddRange(body.Sessions);
                 }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or InvalidOperationException or System.Text.Json.JsonException)
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
                 {
                     unreachable.Add(member.NodeId);
                 }
