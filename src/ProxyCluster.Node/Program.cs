@@ -15,14 +15,17 @@ const string Usage = """
                           off loopback), InsecureCleartextForLocalDevelopment (loopback only)}]
                         Tls {CertificateFile, KeyFile (PEM, reloaded when replaced), ClientCaFile,
                           ClientCertificates [{Match ("cn:…", "dns:…", "uri:…", "email:…"), TokenId}]}
-                        Admin {Address, Port, TokenFile | TokenEnv (the admin token proxyctl presents; required
-                          off loopback), AdvertisedUrl (how other nodes reach it; default http://Address:Port)}
+                        Admin {Address, Port: /health, /ready, /metrics and the /v1 API (ADMIN-API.md);
+                          TokenFile | TokenEnv: the admin token proxyctl presents, required off loopback;
+                          AdvertisedUrl: how other nodes reach it (default http://Address:Port)}
                         ControlStore {Host, Port, Database, User, PasswordFile | PasswordEnv, Schema (proxycluster),
                           Tls (verify-full | require | disable), TlsCaFile, HeartbeatIntervalMilliseconds (1000),
                           PollIntervalMilliseconds (1000)}: the PostgreSQL holding the token journal and
                           membership, shared by every node of a cluster (see src/ProxyCluster.Control/CONTROL.md)
                         TokenFile (instead of ControlStore, one node: JSON lines from `proxyctl token mint`,
                           re-read when it changes)
+                        Audit {File (JSON lines; "-" for stdout), ControlStore (true: also the control store's
+                          audit_records table), SpillDirectory, QueueCapacity (65536)}
                         PolicyDirectory (YAML/JSON policy documents; see src/ProxyCluster.Policy/POLICY.md)
                         AuthTimeoutSeconds, MaxConnections
                         AuthFailureThrottle {FreeAttempts (5), BaseDelayMilliseconds (100),
