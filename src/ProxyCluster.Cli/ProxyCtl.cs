@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using ProxyCluster.Cli.Commands;
+using ProxyCluster.Cli.Commands.Audit;
 using ProxyCluster.Cli.Commands.Cluster;
 using ProxyCluster.Cli.Commands.Sessions;
 
@@ -17,7 +18,9 @@ internal static class ProxyCtl
         "  proxyctl token create --principal billing-svc --route sales --expires-in 30d\n" +
         "  proxyctl --node 127.0.0.1:7001 token list --status active\n" +
         "  proxyctl token revoke pct_abcdefghijkl --reason \"leaked in a CI log\"\n" +
-        "  proxyctl session list --json\n\n" +
+        "  proxyctl session list --json\n" +
+        "  proxyctl audit search --table sales.orders --decision deny --since 1h\n" +
+        "  proxyctl audit tail --token abcdefghijkl --follow\n\n" +
         "Exit codes: 0 ok, 1 failure, 2 usage or invalid request, 3 not found, 4 conflict, 5 node unavailable, 6 unauthorized.";
 
     public static RootCommand CreateRoot(CliEnvironment environment)
@@ -31,6 +34,7 @@ internal static class ProxyCtl
             TokenCommand.Create(global, environment),
             SessionCommand.Create(global, environment),
             ClusterCommand.Create(global, environment),
+            AuditCommand.Create(global, environment),
         };
     }
 
