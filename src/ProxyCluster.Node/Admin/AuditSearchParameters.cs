@@ -81,7 +81,7 @@ public static class AuditSearchParameters
         {
             if (!long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out var afterId))
             {
-                error = $"after must be a record id (a whole number ≥ 0), not \"{after}\"";
+                error = $"after must be a record id (a whole number, 0 or more), not \"{after}\"";
                 return null;
             }
 
