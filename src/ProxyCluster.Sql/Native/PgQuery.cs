@@ -40,6 +40,8 @@ internal static unsafe class PgQuery
                 }
 
                 normalized = ReadString(normalize.NormalizedQuery) ?? string.Empty;
+                // Utility statements and comments keep their literals through normalization; the audit may not.
+                normalized = LiteralRedactor.Redact(normalized) ?? "<query the proxy could not redact>";
             }
             finally
             {

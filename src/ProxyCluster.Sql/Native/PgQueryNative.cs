@@ -39,6 +39,15 @@ internal unsafe struct PgQueryFingerprintResult
     public PgQueryError* Error;   // PgQueryError* error
 }
 
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct PgQueryScanResult
+{
+    public nuint ProtobufLength;  // PgQueryProtobuf pbuf: size_t len
+    public byte* ProtobufData;    //                      char* data (ScanResult, protobuf)
+    public byte* StderrBuffer;    // char* stderr_buffer
+    public PgQueryError* Error;   // PgQueryError* error
+}
+
 /// <summary>
 /// The libpg_query entry points. Every result must be passed to its <c>Free*</c> function exactly once;
 /// <see cref="PgQuery"/> does that in <c>finally</c> blocks. Inputs are NUL-terminated UTF-8.
@@ -66,4 +75,10 @@ internal static unsafe partial class PgQueryNative
 
     [LibraryImport(LibraryName, EntryPoint = "pg_query_free_fingerprint_result")]
     internal static partial void FreeFingerprintResult(PgQueryFingerprintResult result);
+
+    [LibraryImport(LibraryName, EntryPoint = "pg_query_scan")]
+    internal static partial PgQueryScanResult Scan(byte* input);
+
+    [LibraryImport(LibraryName, EntryPoint = "pg_query_free_scan_result")]
+    internal static partial void FreeScanResult(PgQueryScanResult result);
 }
