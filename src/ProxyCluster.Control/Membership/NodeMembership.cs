@@ -21,6 +21,7 @@ public sealed partial class NodeMembership : BackgroundService
     private bool _registered;
     private volatile bool _connected;
     private volatile string? _lastError;
+    private long _journalHead;
 
     public NodeMembership(
         ControlStore store,
@@ -54,6 +55,9 @@ public sealed partial class NodeMembership : BackgroundService
 
     /// <summary>What went wrong in the current outage; null while connected.</summary>
     public string? LastError => _lastError;
+
+    /// <summary>The journal's last position as of the last heartbeat (0 before one); with this node's own, the replication lag.</summary>
+    public long JournalHead => Volatile.Read(ref _journalHead);
 
     /// <summary>Sets <c>stopped_at</c> after the heartbeat loop has ended, within the host's shutdown timeout.</summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -151,15 +155,34 @@ public sealed partial class NodeMembership : BackgroundService
         LogRegistered(_logger, Registration.NodeId, Registration.Ordinal, _store.Endpoint);
     }
 
-    /// <summary>False when the row is gone, so the caller registers again.</summary>
-    private async Task<bool> HeartbeatAsync(CancellationToken cancellationToken) =>
-        await ExecuteAsync(
-            $"UPDATE {_store.Table("nodes")} SET last_heartbeat = now(), journal_position = $2 WHERE node_id = $1",
+    /// <summary>
+    /// False when the row is gone, so the caller registers again. The same round trip reads the journal's head, so
+    /// the node can report how far behind its replica is.
+    /// </summary>
+    private async Task<bool> HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var head = await RunAsync(
+            $"""
+            UPDATE {_store.Table("nodes")} SET last_heartbeat = now(), journal_position = $2 WHERE node_id = $1
+            RETURNING (SELECT coalesce(max(ordering), 0) FROM {_store.Table("token_events")})
+            """,
+            static (command, token) => command.ExecuteScalarAsync(token),
             cancellationToken,
             Parameter(Registration.NodeId),
-            Parameter(_journalPosition())).ConfigureAwait(false) > 0;
+            Parameter(_journalPosition())).ConfigureAwait(false);
+        if (head is long position)
+        {
+            Volatile.Write(ref _journalHead, position);
+            return true;
+        }
 
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+        return false;
+    }
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        (int)(await RunAsync(sql, static async (command, token) => (object?)await command.ExecuteNonQueryAsync(token).ConfigureAwait(false), cancellationToken, parameters).ConfigureAwait(false))!;
+
+    private async Task<object?> RunAsync(string sql, Func<NpgsqlCommand, CancellationToken, Task<object?>> run, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
         try
         {
@@ -168,7 +191,7 @@ public sealed partial class NodeMembership : BackgroundService
             {
                 await using var command = new NpgsqlCommand(sql, connection);
                 command.Parameters.AddRange(parameters);
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return await run(command, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (ControlStoreErrors.IsUnavailable(e, cancellationToken))

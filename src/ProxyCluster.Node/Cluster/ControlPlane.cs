@@ -36,6 +36,9 @@ public sealed partial class ControlPlane : IAsyncDisposable
 
     public JournalReplication Replication { get; }
 
+    /// <summary>This node's membership, once it has joined (after its listeners are bound).</summary>
+    public Control.Membership.NodeMembership? Membership { get; internal set; }
+
     /// <summary>
     /// Migrates the schema and loads the whole journal into the replica, retrying while the store cannot be reached
     /// (it may start after the node); fails after <paramref name="timeout"/> with the store's last error.

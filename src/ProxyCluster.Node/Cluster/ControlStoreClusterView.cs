@@ -12,6 +12,10 @@ public sealed class ControlStoreClusterView(ControlPlane control, TimeSpan heart
 
     public long JournalPosition => control.Replica.Position;
 
+    public long? JournalLag => control.Membership is { JournalHead: > 0 } membership
+        ? Math.Max(0, membership.JournalHead - control.Replica.Position)
+        : null;
+
     public async Task<IReadOnlyList<MemberView>> ListMembersAsync(CancellationToken cancellationToken)
     {
         var members = await _queries.ListMembersAsync(heartbeatInterval, cancellationToken).ConfigureAwait(false);

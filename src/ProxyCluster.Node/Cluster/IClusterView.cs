@@ -10,6 +10,9 @@ public interface IClusterView
 
     long JournalPosition { get; }
 
+    /// <summary>Journal events committed but not yet applied here, as of the last heartbeat; null when unknown.</summary>
+    long? JournalLag { get; }
+
     /// <summary>Every member the control store knows; throws <see cref="Control.ControlStoreUnavailableException"/> when it cannot be asked.</summary>
     Task<IReadOnlyList<MemberView>> ListMembersAsync(CancellationToken cancellationToken);
 }

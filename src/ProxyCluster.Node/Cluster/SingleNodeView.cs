@@ -9,6 +9,8 @@ public sealed class SingleNodeView(Func<MemberView> self) : IClusterView
 
     public long JournalPosition => 0;
 
+    public long? JournalLag => null;
+
     public Task<IReadOnlyList<MemberView>> ListMembersAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<MemberView>>([self()]);
 }

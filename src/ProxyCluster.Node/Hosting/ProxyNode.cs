@@ -180,6 +180,7 @@ public sealed class ProxyNode : IAsyncDisposable
                 () => control.Replica.Position,
                 new NodeMembershipOptions { HeartbeatInterval = heartbeat },
                 _app.Services.GetRequiredService<ILogger<NodeMembership>>());
+            control.Membership = _membership;
             await _membership.StartAsync(cancellationToken).ConfigureAwait(false);
             _app.Services.GetRequiredService<NodeReadiness>().MarkReady();
         }

@@ -15,6 +15,10 @@ public static class NodeMetrics
         registry.AddCallbackGauge("proxycluster_tokens_active", "Tokens this node accepts now.", () => tokens.Count);
         registry.AddCallbackGauge("proxycluster_journal_position", "The last token-journal position this node applied.", () => cluster.JournalPosition);
         registry.AddCallbackGauge(
+            "proxycluster_journal_lag_events",
+            "Journal events committed but not yet applied by this node, as of its last heartbeat.",
+            () => cluster.JournalLag is { } lag ? lag : double.NaN);
+        registry.AddCallbackGauge(
             "proxycluster_control_store_connected",
             "1 while the node follows the control store, 0 while it serves its last state (fail-static); absent without one.",
             () => cluster.ControlStoreState switch { "connected" => 1, "unreachable" => 0, _ => double.NaN });

@@ -37,6 +37,11 @@ public sealed class ClusterAuditTests(ClusterFixture cluster)
         }
 
         await Eventually.TrueAsync(async () => await StatementsOf(token.Id, admin) >= 2, "the spilled record arrives", TimeSpan.FromSeconds(30));
+
+        // The same trail through the operator's tool: one JSON line per record.
+        var searched = await Proxyctl.RunAsync(cluster.AdminUrlOf(1), cluster.AdminTokenFile, "--json", "audit", "search", "--token", token.Id, "--type", "statement");
+        Assert.True(searched.ExitCode == 0, searched.StandardError);
+        Assert.True(searched.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Contains("\"SELECT $1\"", StringComparison.Ordinal)) >= 2, searched.StandardOutput);
         for (var node = 0; node < ClusterFixture.NodeCount; node++)
         {
             using var each = cluster.Admin(node);
