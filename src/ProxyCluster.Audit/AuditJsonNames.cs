@@ -31,67 +31,36 @@ internal static class AuditJsonNames
     public static readonly JsonEncodedText SessionType = JsonEncodedText.Encode("session");
     public static readonly JsonEncodedText StatementType = JsonEncodedText.Encode("statement");
 
-    public static JsonEncodedText Of(SessionAuditEvent value) => value switch
-    {
-        SessionAuditEvent.Connected => Connected,
-        SessionAuditEvent.Authenticated => Authenticated,
-        SessionAuditEvent.Refused => Refused,
-        SessionAuditEvent.Terminated => Terminated,
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
-    };
+    private static readonly JsonEncodedText[] Events = Encode<SessionAuditEvent>(AuditNames.Name);
+    private static readonly JsonEncodedText[] AuthMethods = Encode<AuditAuthMethod>(AuditNames.Name);
+    private static readonly JsonEncodedText[] Decisions = Encode<AuditDecision>(AuditNames.Name);
 
-    public static JsonEncodedText Of(AuditAuthMethod value) => value switch
-    {
-        AuditAuthMethod.Scram => Scram,
-        AuditAuthMethod.ScramPlus => ScramPlus,
-        AuditAuthMethod.Cleartext => Cleartext,
-        AuditAuthMethod.Certificate => Certificate,
-        AuditAuthMethod.Jwt => Jwt,
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
-    };
+    public static JsonEncodedText Of(SessionAuditEvent value) => Events[(int)value];
 
-    public static JsonEncodedText Of(AuditDecision value) => value switch
-    {
-        AuditDecision.Allow => Allow,
-        AuditDecision.Deny => Deny,
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
-    };
+    public static JsonEncodedText Of(AuditAuthMethod value) => AuthMethods[(int)value];
 
-    public static SessionAuditEvent ParseEvent(string value) => value switch
-    {
-        "connected" => SessionAuditEvent.Connected,
-        "authenticated" => SessionAuditEvent.Authenticated,
-        "refused" => SessionAuditEvent.Refused,
-        "terminated" => SessionAuditEvent.Terminated,
-        _ => throw new JsonException($"unknown session event \"{value}\""),
-    };
+    public static JsonEncodedText Of(AuditDecision value) => Decisions[(int)value];
 
-    public static AuditAuthMethod ParseAuthMethod(string value) => value switch
-    {
-        "scram" => AuditAuthMethod.Scram,
-        "scram-plus" => AuditAuthMethod.ScramPlus,
-        "cleartext" => AuditAuthMethod.Cleartext,
-        "certificate" => AuditAuthMethod.Certificate,
-        "jwt" => AuditAuthMethod.Jwt,
-        _ => throw new JsonException($"unknown auth method \"{value}\""),
-    };
+    public static SessionAuditEvent ParseEvent(string value) =>
+        AuditNames.TryParse(value, out SessionAuditEvent parsed) ? parsed : throw new JsonException($"unknown session event \"{value}\"");
 
-    public static AuditDecision ParseDecision(string value) => value switch
-    {
-        "allow" => AuditDecision.Allow,
-        "deny" => AuditDecision.Deny,
-        _ => throw new JsonException($"unknown decision \"{value}\""),
-    };
+    public static AuditAuthMethod ParseAuthMethod(string value) =>
+        AuditNames.TryParse(value, out AuditAuthMethod parsed) ? parsed : throw new JsonException($"unknown auth method \"{value}\"");
 
-    private static readonly JsonEncodedText Connected = JsonEncodedText.Encode("connected");
-    private static readonly JsonEncodedText Authenticated = JsonEncodedText.Encode("authenticated");
-    private static readonly JsonEncodedText Refused = JsonEncodedText.Encode("refused");
-    private static readonly JsonEncodedText Terminated = JsonEncodedText.Encode("terminated");
-    private static readonly JsonEncodedText Scram = JsonEncodedText.Encode("scram");
-    private static readonly JsonEncodedText ScramPlus = JsonEncodedText.Encode("scram-plus");
-    private static readonly JsonEncodedText Cleartext = JsonEncodedText.Encode("cleartext");
-    private static readonly JsonEncodedText Certificate = JsonEncodedText.Encode("certificate");
-    private static readonly JsonEncodedText Jwt = JsonEncodedText.Encode("jwt");
-    private static readonly JsonEncodedText Allow = JsonEncodedText.Encode("allow");
-    private static readonly JsonEncodedText Deny = JsonEncodedText.Encode("deny");
+    public static AuditDecision ParseDecision(string value) =>
+        AuditNames.TryParse(value, out AuditDecision parsed) ? parsed : throw new JsonException($"unknown decision \"{value}\"");
+
+    /// <summary>Each value's name, encoded once, indexed by the value (the enums are 0, 1, 2, …).</summary>
+    private static JsonEncodedText[] Encode<T>(Func<T, string> nameOf)
+        where T : struct, Enum
+    {
+        var values = Enum.GetValues<T>();
+        var encoded = new JsonEncodedText[values.Length];
+        foreach (var value in values)
+        {
+            encoded[Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)] = JsonEncodedText.Encode(nameOf(value));
+        }
+
+        return encoded;
+    }
 }

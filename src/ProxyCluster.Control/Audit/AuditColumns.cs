@@ -12,31 +12,11 @@ internal static class AuditColumns
     public const string SessionType = "session";
     public const string StatementType = "statement";
 
-    public static string Name(SessionAuditEvent value) => value switch
-    {
-        SessionAuditEvent.Connected => "connected",
-        SessionAuditEvent.Authenticated => "authenticated",
-        SessionAuditEvent.Refused => "refused",
-        SessionAuditEvent.Terminated => "terminated",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
-    };
+    public static string Name(SessionAuditEvent value) => AuditNames.Name(value);
 
-    public static string Name(AuditAuthMethod value) => value switch
-    {
-        AuditAuthMethod.Scram => "scram",
-        AuditAuthMethod.ScramPlus => "scram-plus",
-        AuditAuthMethod.Cleartext => "cleartext",
-        AuditAuthMethod.Certificate => "certificate",
-        AuditAuthMethod.Jwt => "jwt",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
-    };
+    public static string Name(AuditAuthMethod value) => AuditNames.Name(value);
 
-    public static string Name(AuditDecision value) => value switch
-    {
-        AuditDecision.Allow => "allow",
-        AuditDecision.Deny => "deny",
-        _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
-    };
+    public static string Name(AuditDecision value) => AuditNames.Name(value);
 
     public static string Name(AuditRecordType value) => value switch
     {
@@ -45,31 +25,14 @@ internal static class AuditColumns
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, null),
     };
 
-    public static SessionAuditEvent ParseEvent(string value) => value switch
-    {
-        "connected" => SessionAuditEvent.Connected,
-        "authenticated" => SessionAuditEvent.Authenticated,
-        "refused" => SessionAuditEvent.Refused,
-        "terminated" => SessionAuditEvent.Terminated,
-        _ => throw Unknown("event", value),
-    };
+    public static SessionAuditEvent ParseEvent(string value) =>
+        AuditNames.TryParse(value, out SessionAuditEvent parsed) ? parsed : throw Unknown("event", value);
 
-    public static AuditAuthMethod ParseAuthMethod(string value) => value switch
-    {
-        "scram" => AuditAuthMethod.Scram,
-        "scram-plus" => AuditAuthMethod.ScramPlus,
-        "cleartext" => AuditAuthMethod.Cleartext,
-        "certificate" => AuditAuthMethod.Certificate,
-        "jwt" => AuditAuthMethod.Jwt,
-        _ => throw Unknown("auth_method", value),
-    };
+    public static AuditAuthMethod ParseAuthMethod(string value) =>
+        AuditNames.TryParse(value, out AuditAuthMethod parsed) ? parsed : throw Unknown("auth_method", value);
 
-    public static AuditDecision ParseDecision(string value) => value switch
-    {
-        "allow" => AuditDecision.Allow,
-        "deny" => AuditDecision.Deny,
-        _ => throw Unknown("decision", value),
-    };
+    public static AuditDecision ParseDecision(string value) =>
+        AuditNames.TryParse(value, out AuditDecision parsed) ? parsed : throw Unknown("decision", value);
 
     /// <summary>The relations as the jsonb column holds them: <c>[{"name": …, "access": …}]</c>.</summary>
     public static string RelationsJson(IReadOnlyList<AuditRelation> relations)
