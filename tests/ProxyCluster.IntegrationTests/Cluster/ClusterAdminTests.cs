@@ -49,7 +49,7 @@ public sealed class ClusterAdminTests(ClusterFixture cluster)
     {
         using var admin = cluster.Admin(0);
         var token = await admin.CreateTokenAsync("listed");
-        await Eventually.TrueAsync(() => Accepts(2, token), "node 3 accepts the token");
+        await Eventually.TrueAsync(() => cluster.AcceptsAsync(2, token), "node 3 accepts the token");
         await using var onC = await cluster.OpenAsync(2, token.User, token.Token);
 
         // Listed through node A although it lives on node C.
@@ -107,7 +107,7 @@ public sealed class ClusterAdminTests(ClusterFixture cluster)
         Assert.True(view["policy_carried"]!.GetValue<bool>());
 
         var user = $"pct_{id}";
-        await Eventually.TrueAsync(() => Accepts(1, user, token), "node 2 accepts the token");
+        await Eventually.TrueAsync(() => cluster.AcceptsAsync(1, user, token), "node 2 accepts the token");
         await using var connection = await cluster.OpenAsync(1, user, token);
         var denied = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand("select * from users", connection).ExecuteScalarAsync());
         Assert.Equal("42501", denied.SqlState);
@@ -136,18 +136,5 @@ public sealed class ClusterAdminTests(ClusterFixture cluster)
         return body;
     }
 
-    private Task<bool> Accepts(int node, TestToken token) => Accepts(node, token.User, token.Token);
 
-    private async Task<bool> Accepts(int node, string user, string password)
-    {
-        try
-        {
-            await (await cluster.OpenAsync(node, user, password)).DisposeAsync();
-            return true;
-        }
-        catch (PostgresException e) when (e.SqlState == "28P01")
-        {
-            return false;
-        }
-    }
 }

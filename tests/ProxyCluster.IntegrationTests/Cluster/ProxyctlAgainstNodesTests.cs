@@ -18,18 +18,7 @@ public sealed class ProxyctlAgainstNodesTests(ClusterFixture cluster)
         var id = json.RootElement.GetProperty("id").GetString()!;
         var token = json.RootElement.GetProperty("token").GetString()!;
 
-        await Eventually.TrueAsync(async () =>
-        {
-            try
-            {
-                await (await cluster.OpenAsync(1, $"pct_{id}", token)).DisposeAsync();
-                return true;
-            }
-            catch (PostgresException e) when (e.SqlState == "28P01")
-            {
-                return false;
-            }
-        }, "node 2 accepts the token proxyctl created through node 1");
+        await Eventually.TrueAsync(() => cluster.AcceptsAsync(1, $"pct_{id}", token), "node 2 accepts the token proxyctl created through node 1");
 
         var revoked = await Proxyctl.RunAsync(cluster.AdminUrlOf(2), cluster.AdminTokenFile, "token", "revoke", id, "--reason", "e2e");
         Assert.True(revoked.ExitCode == 0, revoked.StandardError);

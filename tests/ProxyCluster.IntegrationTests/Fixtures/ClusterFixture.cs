@@ -144,6 +144,22 @@ public class ClusterFixture : IAsyncLifetime
         return connection;
     }
 
+    /// <summary>Whether node <paramref name="nodeIndex"/> lets this user and password in now (false for 28P01).</summary>
+    public async Task<bool> AcceptsAsync(int nodeIndex, string user, string password)
+    {
+        try
+        {
+            await (await OpenAsync(nodeIndex, user, password)).DisposeAsync();
+            return true;
+        }
+        catch (PostgresException e) when (e.SqlState == "28P01")
+        {
+            return false;
+        }
+    }
+
+    public Task<bool> AcceptsAsync(int nodeIndex, TestToken token) => AcceptsAsync(nodeIndex, token.User, token.Token);
+
     public async Task DisposeAsync()
     {
         foreach (var node in Nodes)
