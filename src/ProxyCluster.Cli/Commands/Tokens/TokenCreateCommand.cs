@@ -57,15 +57,11 @@ internal static class TokenCreateCommand
         TimeSpan? expiresIn,
         string? actor)
     {
-        PolicyChoice? policy = null;
-        if (policyValue is not null && !PolicyChoice.TryResolve(policyValue, call.Environment, out policy, out var policyFailure))
+        if (!ScopeArguments.TryResolve(call, policyValue, expiresIn, out var policy, out var expiresAt, out var failed))
         {
-            return call.Fail(policyFailure);
+            return failed;
         }
 
-        DateTimeOffset? expiresAt = expiresIn is { } lifetime
-            ? CommandLineParsers.ExpiryAfter(call.Environment.Time.GetUtcNow(), lifetime)
-            : null;
         var token = ApiToken.Mint(out var id);
         var request = new CreateTokenRequest(
             id,

@@ -60,15 +60,11 @@ internal static class TokenUpdateCommand
         bool noExpiry,
         string? actor)
     {
-        PolicyChoice? policy = null;
-        if (policyValue is not null && !PolicyChoice.TryResolve(policyValue, call.Environment, out policy, out var policyFailure))
+        if (!ScopeArguments.TryResolve(call, policyValue, expiresIn, out var policy, out var expiresAt, out var failed))
         {
-            return call.Fail(policyFailure);
+            return failed;
         }
 
-        DateTimeOffset? expiresAt = expiresIn is { } lifetime
-            ? CommandLineParsers.ExpiryAfter(call.Environment.Time.GetUtcNow(), lifetime)
-            : null;
         var request = new ChangeScopesRequest(policy?.Name, policy?.Document, routes, expiresAt, noExpiry ? true : null, actor);
         var result = await call.Client.PostAsync($"v1/tokens/{id}/scopes", request, AdminJsonContext.Default.ChangeScopesRequest, call.Cancellation)
             .ConfigureAwait(false);
