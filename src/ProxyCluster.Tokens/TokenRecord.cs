@@ -77,8 +77,15 @@ public sealed record TokenRecord
     public DateTimeOffset? ExpiresAt { get; init; }
 
     /// <summary>
+    /// An identity proven by something other than a secret of ours (a JWT signed by an identity provider): it has
+    /// no secrets, is never in the registry, and its id is derived from the credential (<see cref="ExternalTokenIds"/>).
+    /// </summary>
+    public bool IsExternal { get; init; }
+
+    /// <summary>
     /// The current secret first, then any old ones still inside their rotation overlap. All share one SCRAM salt
     /// and iteration count, because a SCRAM server announces one salt before it knows which secret the client has.
+    /// Empty for an <see cref="IsExternal"/> identity, which no secret authenticates.
     /// </summary>
     public IReadOnlyList<TokenSecretVerifier> Secrets
     {
@@ -87,9 +94,15 @@ public sealed record TokenRecord
         {
             ArgumentNullException.ThrowIfNull(value, nameof(Secrets));
             TokenSecretVerifier[] copy = [.. value];
-            if (copy.Length == 0 || Array.IndexOf(copy, null) >= 0)
+            if (Array.IndexOf(copy, null) >= 0)
             {
-                throw new ArgumentException("a token has at least one secret and no null ones", nameof(Secrets));
+                throw new ArgumentException("a token has no null secrets", nameof(Secrets));
+            }
+
+            if (copy.Length == 0)
+            {
+                field = copy;
+                return;
             }
 
             var first = copy[0].Scram;
@@ -210,6 +223,7 @@ public sealed record TokenRecord
         Principal == other.Principal &&
         Policy == other.Policy &&
         PolicyDocument == other.PolicyDocument &&
+        IsExternal == other.IsExternal &&
         ExpiresAt == other.ExpiresAt &&
         Routes.SequenceEqual(other.Routes, StringComparer.Ordinal) &&
         Secrets.SequenceEqual(other.Secrets);

@@ -46,11 +46,21 @@ public sealed class TokenRecordTests
     }
 
     [Fact]
-    public void Constructor_NoSecretsOrEmptyRoute_Throws()
+    public void Constructor_NoSecrets_MakesARecordThatNoSecretAuthenticates()
+    {
+        // External identities (JWTs) have none: they are proven by a signature, never by a secret of ours.
+        var token = ApiToken.Mint(out var id);
+        var record = new TokenRecord(id, "demo", "unrestricted", [], null, []) { IsExternal = true };
+
+        Assert.False(record.VerifyCleartext(token, DateTimeOffset.UtcNow));
+        Assert.Empty(record.ActiveScramVerifiers(DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
+    public void Constructor_EmptyRouteOrBadId_Throws()
     {
         var secret = TokenSecretVerifier.Create(ApiToken.Mint(out var id));
 
-        Assert.Throws<ArgumentException>(() => new TokenRecord(id, "demo", "unrestricted", [], null, []));
         Assert.Throws<ArgumentException>(() => new TokenRecord(id, "demo", "unrestricted", [""], null, [secret]));
         Assert.Throws<ArgumentException>(() => new TokenRecord("nope", "demo", "unrestricted", [], null, [secret]));
     }

@@ -106,7 +106,7 @@ public sealed class TokenJournal
     /// </summary>
     private static AppendResult? Refuse(TokenState? current, TokenEvent candidate)
     {
-        if (TokenFold.Check(current, candidate.Type) is { } reason)
+        if (TokenFold.Check(current, candidate.Type, candidate.Payload) is { } reason)
         {
             var refusal = (current?.Status, candidate.Type) switch
             {

@@ -8,7 +8,8 @@ namespace ProxyCluster.Tokens.Journal;
 /// <item><c>issued</c>: principal, policy (and policy_document), routes, expires_at (optional), secret.</item>
 /// <item><c>rotated</c>: secret (the new current one), previous_not_after (when the secrets held so far stop).</item>
 /// <item><c>policy-changed</c>: any of policy (with policy_document), routes, expires_at (with clear_expiry to remove the expiry).</item>
-/// <item><c>revoked</c>, <c>expired</c>: nothing.</item>
+/// <item><c>revoked</c>: nothing, or external and principal for a revoked JWT.</item>
+/// <item><c>expired</c>: nothing.</item>
 /// </list>
 /// Verifiers only; no payload ever holds a token.
 /// </summary>
@@ -40,6 +41,13 @@ public sealed record TokenEventPayload
 
     [JsonPropertyName("previous_not_after")]
     public DateTimeOffset? PreviousNotAfter { get; init; }
+
+    /// <summary>
+    /// On a <c>revoked</c> event: the kind of external credential revoked (<c>jwt</c>). Such an id was never issued
+    /// here (see <see cref="ExternalTokenIds"/>), so its first event may be the revocation.
+    /// </summary>
+    [JsonPropertyName("external")]
+    public string? External { get; init; }
 }
 
 /// <summary>A secret's verifiers as stored: the pg_authid SCRAM string and the base64 SHA-256 of the token.</summary>

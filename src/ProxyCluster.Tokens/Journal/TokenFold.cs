@@ -10,11 +10,13 @@ public static class TokenFold
     /// <summary>
     /// Why <paramref name="type"/> cannot happen to the token now, or null when it can. Rules: issued once; only an
     /// active token is rotated, re-scoped or expires; a revocation is final, so revoking twice is refused (the
-    /// writer reports "already revoked").
+    /// writer reports "already revoked"). An external identity (a JWT) is never issued here, so its revocation may
+    /// come first.
     /// </summary>
-    public static string? Check(TokenState? current, TokenEventType type) => (current?.Status, type) switch
+    public static string? Check(TokenState? current, TokenEventType type, TokenEventPayload? payload = null) => (current?.Status, type) switch
     {
         (null, TokenEventType.Issued) => null,
+        (null, TokenEventType.Revoked) when payload?.External is not null => null,
         (null, _) => "no such token",
         (_, TokenEventType.Issued) => "a token with this id already exists",
         (TokenStatus.Revoked, TokenEventType.Revoked) => "the token is already revoked",
@@ -34,7 +36,7 @@ public static class TokenFold
             throw new TokenJournalException($"token {e.TokenId}: event seq {e.Seq} where {expectedSeq} was expected", isGap: e.Seq > expectedSeq);
         }
 
-        if (Check(current, e.Type) is { } refusal)
+        if (Check(current, e.Type, e.Payload) is { } refusal)
         {
             throw new TokenJournalException($"token {e.TokenId}: {e.Type.ToName()} cannot be applied: {refusal}");
         }
@@ -46,7 +48,8 @@ public static class TokenFold
                 TokenEventType.Issued => Issue(e),
                 TokenEventType.Rotated => Rotate(current!, e),
                 TokenEventType.PolicyChanged => ChangeScopes(current!, e),
-                TokenEventType.Revoked => End(current!, e, TokenStatus.Revoked),
+                TokenEventType.Revoked when current is null => RevokeExternal(e),
+                TokenEventType.Revoked => End(current, e, TokenStatus.Revoked),
                 TokenEventType.Expired => End(current!, e, TokenStatus.Expired),
                 _ => throw new TokenJournalException($"token {e.TokenId}: unknown event type {e.Type}"),
             };
@@ -72,6 +75,16 @@ public static class TokenFold
             PolicyDocument = p.PolicyDocument,
         };
         return new TokenState(record, TokenStatus.Active, e.Seq, e.At, e.Actor, e.At);
+    }
+
+    /// <summary>A revoked external credential: no secrets, nothing to authenticate, kept so every node refuses it.</summary>
+    private static TokenState RevokeExternal(TokenEvent e)
+    {
+        var record = new TokenRecord(e.TokenId, e.Payload.Principal ?? e.Payload.External!, "none", [], null, [])
+        {
+            IsExternal = true,
+        };
+        return new TokenState(record, TokenStatus.Revoked, e.Seq, e.At, e.Actor, e.At, e.At, e.Actor, e.Reason);
     }
 
     private static TokenState Rotate(TokenState current, TokenEvent e)

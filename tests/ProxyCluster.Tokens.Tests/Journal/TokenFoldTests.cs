@@ -29,6 +29,35 @@ public sealed class TokenFoldTests
     }
 
     [Fact]
+    public void Apply_RevocationOfAnExternalIdentity_IsItsFirstEventAndLeavesItRevoked()
+    {
+        var id = ExternalTokenIds.ForJwt("https://idp.example", "jti-1", "svc");
+        var payload = new TokenEventPayload { External = "jwt", Principal = "jwt https://idp.example jti jti-1" };
+        var revoked = new TokenEvent(7, id, 1, TokenEventType.Revoked, JournalEvents.At(0), "alice", "stolen", payload);
+
+        Assert.Null(TokenFold.Check(null, TokenEventType.Revoked, payload));
+        Assert.Equal("no such token", TokenFold.Check(null, TokenEventType.Revoked, TokenEventPayload.Empty));
+        var state = TokenFold.Apply(null, revoked);
+
+        Assert.Equal(TokenStatus.Revoked, state.Status);
+        Assert.True(state.Record.IsExternal);
+        Assert.Empty(state.Record.Secrets);
+        Assert.Equal("stolen", state.EndReason);
+        Assert.Equal("the token is already revoked", TokenFold.Check(state, TokenEventType.Revoked, payload));
+    }
+
+    [Fact]
+    public void ExternalTokenIds_AreStableValidIdsThatTellJtisAndSubjectsApart()
+    {
+        var byJti = ExternalTokenIds.ForJwt("https://idp.example", "abc", "svc");
+
+        Assert.True(ApiToken.IsValidId(byJti));
+        Assert.Equal(byJti, ExternalTokenIds.ForJwt("https://idp.example", "abc", "other-subject"));
+        Assert.NotEqual(byJti, ExternalTokenIds.ForJwt("https://other.example", "abc", "svc"));
+        Assert.NotEqual(ExternalTokenIds.ForJwt("https://idp.example", null, "abc"), byJti);
+    }
+
+    [Fact]
     public void Apply_Issued_BuildsAnActiveRecordFromThePayload()
     {
         var issued = _events.Issued(out var id, expiresAt: JournalEvents.At(3600));
