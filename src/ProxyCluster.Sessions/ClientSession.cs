@@ -30,7 +30,7 @@ public sealed class ClientSession
     {
         _services = services;
         _client = client;
-        _authenticator = new ClientAuthenticator(services.Tokens, services.Time);
+        _authenticator = new ClientAuthenticator(services.Tokens, services.Time, services.External);
         _sessionNumber = services.Sessions.NextId();
         _events = new SessionEvents(services, client, _sessionNumber);
     }
@@ -47,7 +47,10 @@ public sealed class ClientSession
         await using (upstream.ConfigureAwait(false))
         {
             var key = _services.CancelKeys.Mint(new Cancel.CancelTarget(upstream.Route, upstream.CancelKey));
-            var handle = new SessionHandle(_sessionNumber, token.Id, token.Principal, database, _client.RemoteAddress, _services.Time.GetUtcNow());
+            var handle = new SessionHandle(_sessionNumber, token.Id, token.Principal, database, _client.RemoteAddress, _services.Time.GetUtcNow())
+            {
+                ExpiresAt = token.IsExternal ? token.ExpiresAt : null,
+            };
             _services.Sessions.Register(handle);
             _events.Relaying();
             _services.Metrics?.Active.Inc();
@@ -57,7 +60,7 @@ public sealed class ClientSession
                 SessionLog.Started(_services.Logger, handle.Id, token.Id, token.Principal, _client.RemoteAddress, database, method);
                 Greet(upstream, key);
                 // A revocation that landed between authentication and registration would otherwise miss this session.
-                if (TokenStillValid(token.Id) is { } revoked)
+                if (TokenStillValid(token) is { } revoked)
                 {
                     handle.Post(new TerminateSession(revoked, revoked.Message));
                 }
@@ -231,9 +234,11 @@ public sealed class ClientSession
         // Flushed by the relay's first pass, or below by the goodbye if the session ends at once.
     }
 
-    private PostgresError? TokenStillValid(string tokenId)
+    private PostgresError? TokenStillValid(TokenRecord token)
     {
-        if (!_services.Tokens.TryGet(tokenId, out var current))
+        // An external identity is never in the registry: it is as its credential said, unless revoked since.
+        var current = token;
+        if (token.IsExternal ? _services.External?.IsRevoked(token) == true : !_services.Tokens.TryGet(token.Id, out current))
         {
             return TokenTerminations.Revoked;
         }

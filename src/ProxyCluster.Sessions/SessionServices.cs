@@ -26,6 +26,9 @@ public sealed record SessionServices(
     /// <summary>Slows addresses that keep failing to authenticate; null never slows anyone.</summary>
     public FailedAuthenticationThrottle? AuthenticationThrottle { get; init; }
 
+    /// <summary>Credentials proven elsewhere (JWTs); null accepts only API tokens and certificates.</summary>
+    public IExternalCredentials? External { get; init; }
+
     /// <summary>Where session and statement audit records go; null records nothing.</summary>
     public ProxyCluster.Audit.IAuditWriter? Audit { get; init; }
 

@@ -40,9 +40,17 @@ public sealed partial class TokenExpiryWatcher : BackgroundService
         var cut = 0;
         foreach (var tokenId in _sessions.TokensWithSessions())
         {
-            if (!_tokens.TryGet(tokenId, out var token) || !token.IsExpired(now))
+            if (!_tokens.TryGet(tokenId, out var token))
             {
-                continue; // a token gone from the registry was revoked; that path cuts its own sessions
+                // Not in the registry: revoked (that path cuts its own sessions), or an external identity (a JWT)
+                // whose sessions carry their credential's expiry.
+                cut += CutExpiredExternal(tokenId, now);
+                continue;
+            }
+
+            if (!token.IsExpired(now))
+            {
+                continue;
             }
 
             var asked = _sessions.TerminateToken(tokenId, TokenTerminations.Expired, "token expired");
@@ -58,6 +66,20 @@ public sealed partial class TokenExpiryWatcher : BackgroundService
                 {
                     LogRecordFailed(_logger, tokenId, exception.Message);
                 }
+            }
+        }
+
+        return cut;
+    }
+
+    private int CutExpiredExternal(string tokenId, DateTimeOffset now)
+    {
+        var cut = 0;
+        foreach (var session in _sessions.SessionsOf(tokenId))
+        {
+            if (session.ExpiresAt is { } expiresAt && now >= expiresAt && session.Post(new TerminateSession(TokenTerminations.Expired, "credential expired")))
+            {
+                cut++;
             }
         }
 

@@ -86,6 +86,7 @@ internal sealed class SessionEvents
         ClientAuthenticator.ScramPlusMethod => AuditAuthMethod.ScramPlus,
         ClientAuthenticator.CleartextMethod => AuditAuthMethod.Cleartext,
         ClientAuthenticator.CertificateMethod => AuditAuthMethod.Certificate,
+        ClientAuthenticator.JwtMethod => AuditAuthMethod.Jwt,
         _ => null,
     };
 }

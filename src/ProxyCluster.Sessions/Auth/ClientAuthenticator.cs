@@ -22,6 +22,7 @@ public sealed class ClientAuthenticator
     public const string ScramPlusMethod = "scram-sha-256-plus";
     public const string CleartextMethod = "cleartext-token";
     public const string CertificateMethod = "client-certificate";
+    public const string JwtMethod = "jwt";
 
     /// <summary>Authentication messages are small; PostgreSQL caps them similarly.</summary>
     private const int MaxAuthMessageLength = 16 * 1024;
@@ -29,10 +30,13 @@ public sealed class ClientAuthenticator
     private readonly ITokenLookup _tokens;
     private readonly TimeProvider _time;
 
-    public ClientAuthenticator(ITokenLookup tokens, TimeProvider time)
+    private readonly IExternalCredentials? _external;
+
+    public ClientAuthenticator(ITokenLookup tokens, TimeProvider time, IExternalCredentials? external = null)
     {
         _tokens = tokens;
         _time = time;
+        _external = external;
     }
 
     /// <summary>
@@ -186,6 +190,14 @@ public sealed class ClientAuthenticator
         }
 
         var now = _time.GetUtcNow();
+        if (_external is not null && !ApiToken.TryParse(presented, out _) && _external.Recognizes(presented))
+        {
+            var external = await _external.AuthenticateAsync(presented, cancellationToken).ConfigureAwait(false);
+            return external.Identity is { } identity
+                ? ClientAuthResult.Authenticated(identity, JwtMethod)
+                : ClientAuthResult.Refused(user, JwtMethod, external.Failure ?? "invalid credential");
+        }
+
         if (!ApiToken.TryParse(presented, out var id) || !_tokens.TryGet(id, out var token))
         {
             return ClientAuthResult.Refused(user, CleartextMethod, "unknown token");

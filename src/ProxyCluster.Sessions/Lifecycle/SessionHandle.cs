@@ -33,6 +33,9 @@ public sealed class SessionHandle
 
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>For an identity outside the registry (a JWT): when its credential expires, so the session is cut then.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     public ChannelReader<SessionCommand> Mailbox => _mailbox.Reader;
 
     /// <summary>False when the session has already ended (its mailbox is closed).</summary>
