@@ -35,6 +35,7 @@ internal static class ProxyCtl
             SessionCommand.Create(global, environment),
             ClusterCommand.Create(global, environment),
             AuditCommand.Create(global, environment),
+            Commands.Jwt.JwtCommand.Create(global, environment),
         };
     }
 

@@ -24,6 +24,10 @@ const string Usage = """
                           membership, shared by every node of a cluster (see src/ProxyCluster.Control/CONTROL.md)
                         TokenFile (instead of ControlStore, one node: JSON lines from `proxyctl token mint`,
                           re-read when it changes)
+                        Jwt {Issuer, Audiences [...], JwksFile | JwksUrl (re-read / refetched; keys by kid),
+                          JwksRefreshSeconds (300), PrincipalClaim (sub), PolicyClaim (policy), RoutesClaim (routes),
+                          DefaultPolicy (null: the claim is required), ClockSkewSeconds (30), Algorithms (RS256, ES256)}:
+                          JWTs accepted as the password over TLS (or on a development listener)
                         Audit {File (JSON lines; "-" for stdout), ControlStore (true: also the control store's
                           audit_records table), SpillDirectory, QueueCapacity (65536)}
                         PolicyDirectory (YAML/JSON policy documents; see src/ProxyCluster.Policy/POLICY.md)

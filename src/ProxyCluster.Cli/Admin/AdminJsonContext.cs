@@ -9,6 +9,7 @@ namespace ProxyCluster.Cli.Admin;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateTokenRequest))]
 [JsonSerializable(typeof(RevokeTokenRequest))]
+[JsonSerializable(typeof(RevokeJwtRequest))]
 [JsonSerializable(typeof(RotateTokenRequest))]
 [JsonSerializable(typeof(ChangeScopesRequest))]
 [JsonSerializable(typeof(KillSessionRequest))]

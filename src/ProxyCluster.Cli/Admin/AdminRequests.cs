@@ -23,6 +23,14 @@ internal sealed record RevokeTokenRequest(
     [property: JsonPropertyName("reason")] string Reason,
     [property: JsonPropertyName("actor")] string? Actor);
 
+/// <summary><c>POST /v1/jwt/revoke</c>: a JWT by its issuer and jti (or subject).</summary>
+internal sealed record RevokeJwtRequest(
+    [property: JsonPropertyName("issuer")] string Issuer,
+    [property: JsonPropertyName("jti"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Jti,
+    [property: JsonPropertyName("subject"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Subject,
+    [property: JsonPropertyName("reason")] string Reason,
+    [property: JsonPropertyName("actor"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Actor);
+
 /// <summary><c>POST /v1/tokens/{id}/rotate</c>: the new secret's verifiers, derived with the token's salt.</summary>
 internal sealed record RotateTokenRequest(
     [property: JsonPropertyName("secret")] TokenSecretPayload Secret,

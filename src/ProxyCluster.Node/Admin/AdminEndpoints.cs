@@ -47,6 +47,7 @@ public static class AdminEndpoints
         TokenEndpoints.Map(v1);
         SessionEndpoints.Map(v1, options);
         AuditEndpoints.Map(v1);
+        JwtEndpoints.Map(v1);
         v1.MapGet("/cluster", async (IClusterView cluster, HttpContext context) =>
         {
             try

@@ -26,6 +26,7 @@ public static class AdminJson
 [JsonSerializable(typeof(RotateTokenRequest))]
 [JsonSerializable(typeof(ChangeScopesRequest))]
 [JsonSerializable(typeof(KillSessionRequest))]
+[JsonSerializable(typeof(RevokeJwtRequest))]
 [JsonSerializable(typeof(SessionListResponse))]
 [JsonSerializable(typeof(KillSessionResponse))]
 [JsonSerializable(typeof(ClusterResponse))]

@@ -31,6 +31,14 @@ public sealed record ChangeScopesRequest(
     [property: JsonPropertyName("clear_expiry")] bool? ClearExpiry,
     [property: JsonPropertyName("actor")] string? Actor);
 
+/// <summary><c>POST /v1/jwt/revoke</c>: which JWT (issuer and jti, or subject) and why.</summary>
+public sealed record RevokeJwtRequest(
+    [property: JsonPropertyName("issuer")] string Issuer,
+    [property: JsonPropertyName("jti")] string? Jti,
+    [property: JsonPropertyName("subject")] string? Subject,
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("actor")] string? Actor);
+
 public sealed record KillSessionRequest(
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("actor")] string? Actor);

@@ -35,7 +35,7 @@ public sealed record TokenView(
             secrets[i] = new SecretView(record.Secrets[i].NotAfter);
         }
 
-        var scram = record.Secrets[0].Scram;
+        var scram = record.Secrets.Count > 0 ? record.Secrets[0].Scram : null; // none for a revoked JWT
         return new TokenView(
             record.Id,
             ApiToken.UserNameFor(record.Id),
@@ -53,8 +53,8 @@ public sealed record TokenView(
             state.EndedBy,
             state.EndReason,
             secrets,
-            Convert.ToBase64String(scram.Salt),
-            scram.Iterations,
+            scram is null ? string.Empty : Convert.ToBase64String(scram.Salt),
+            scram?.Iterations ?? 0,
             ordering);
     }
 }

@@ -33,6 +33,9 @@ public sealed class ProxyOptions
     /// </summary>
     public string? PolicyDirectory { get; set; }
 
+    /// <summary>JWTs from an OAuth2/OIDC provider accepted as passwords (over TLS or on a development listener); null accepts none.</summary>
+    public ProxyCluster.Node.Jwt.JwtOptions? Jwt { get; set; }
+
     /// <summary>The audit trail; null writes none (the control store's table is used when there is one).</summary>
     public AuditOptions Audit { get; set; } = new();
 

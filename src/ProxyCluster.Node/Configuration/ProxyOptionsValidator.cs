@@ -90,6 +90,11 @@ public static class ProxyOptionsValidator
         }
 
         ValidateAuthFailureThrottle(options.AuthFailureThrottle, problems);
+        if (options.Jwt is { } jwt)
+        {
+            problems.AddRange(ProxyCluster.Node.Jwt.JwtOptions.Validate(jwt));
+        }
+
         if (options.Audit.QueueCapacity < 16)
         {
             problems.Add("Proxy:Audit:QueueCapacity must be at least 16");

@@ -170,6 +170,11 @@ public sealed class ProxyNode : IAsyncDisposable
             }
         }
 
+        if (_app.Services.GetService<Jwt.JwtValidator>() is { } jwt)
+        {
+            await jwt.LoadKeysAsync(cancellationToken).ConfigureAwait(false); // no JWKS, no start: every JWT would be refused
+        }
+
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         if (control is not null)
         {
@@ -238,6 +243,7 @@ public sealed class ProxyNode : IAsyncDisposable
             Policy = sp.GetRequiredService<IStatementPolicy>(),
             AuthenticationThrottle = new FailedAuthenticationThrottle(options.AuthFailureThrottle.ToSettings(), sp.GetRequiredService<TimeProvider>()),
             Audit = sp.GetRequiredService<NodeAudit>().Pipeline,
+            External = sp.GetService<JwtCredentials>(),
             Metrics = sp.GetRequiredService<SessionMetrics>(),
             NodeId = options.NodeId,
         });
@@ -259,6 +265,12 @@ public sealed class ProxyNode : IAsyncDisposable
             sp.GetRequiredService<ILogger<TokenExpiryWatcher>>()));
         services.AddHostedService(sp => sp.GetRequiredService<TokenExpiryWatcher>());
         AddAdminServices(services, options);
+        if (options.Jwt is { } jwt)
+        {
+            services.AddSingleton(sp => new Jwt.JwtValidator(jwt, sp.GetRequiredService<ILogger<Jwt.JwtValidator>>()));
+            services.AddSingleton(sp => new JwtCredentials(sp.GetRequiredService<Jwt.JwtValidator>(), sp.GetService<TokenReplica>()));
+        }
+
         AddControlPlane(services, options);
 
         if (options.TokenFile is { } tokenFile)
@@ -321,6 +333,12 @@ public sealed class ProxyNode : IAsyncDisposable
         };
         control.Replication.EventApplied += e =>
         {
+            // A revoked JWT was never in the registry, so no TokenEnded: cut its sessions here.
+            if (e.Type == TokenEventType.Revoked && e.Payload.External is not null)
+            {
+                sessions.TerminateToken(e.TokenId, TokenTerminations.Revoked, $"{e.Payload.External} revoked");
+            }
+
             if (e.Type == TokenEventType.PolicyChanged && (e.Payload.Policy is not null || e.Payload.Routes is not null))
             {
                 sessions.TerminateToken(e.TokenId, TokenTerminations.ScopesChanged, "token policy or routes changed");

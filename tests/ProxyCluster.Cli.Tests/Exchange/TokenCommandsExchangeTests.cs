@@ -98,6 +98,31 @@ public sealed class TokenCommandsExchangeTests : ExchangeTestBase
     }
 
     [Fact]
+    public async Task JwtRevoke_PostsIssuerJtiAndReason_ExitsZeroOnceCommitted()
+    {
+        Node.On("POST", "/v1/jwt/revoke", 200, RevokeAnswer(alreadyRevoked: false));
+
+        var run = await RunAsync("jwt", "revoke", "--issuer", "https://idp.example", "--jti", "8f3a", "--reason", "stolen");
+
+        Assert.True(run.ExitCode == ExitCodes.Ok, run.ToString());
+        var request = Node.SingleRequest;
+        Assert.Equal("https://idp.example", request.Json.GetProperty("issuer").GetString());
+        Assert.Equal("8f3a", request.Json.GetProperty("jti").GetString());
+        Assert.Equal("stolen", request.Json.GetProperty("reason").GetString());
+        Assert.False(request.Json.TryGetProperty("subject", out _));
+        Assert.StartsWith("Revoked the JWT", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JwtRevoke_NeitherJtiNorSubject_IsAUsageErrorWithoutAsking()
+    {
+        var run = await RunAsync("jwt", "revoke", "--issuer", "https://idp.example", "--reason", "stolen");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Empty(Node.Requests);
+    }
+
+    [Fact]
     public async Task Revoke_AlreadyRevoked_ExitsZeroAndSaysSo()
     {
         Node.On("POST", $"/v1/tokens/{Id}/revoke", 200, RevokeAnswer(alreadyRevoked: true));

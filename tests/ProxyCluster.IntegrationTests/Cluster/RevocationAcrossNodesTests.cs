@@ -52,6 +52,49 @@ public sealed class RevocationAcrossNodesTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task RevokeJwtByJti_ThroughNodeC_RefusesEverywhereAndCutsSessionsOnAAndB()
+    {
+        var jti = Guid.NewGuid().ToString("N");
+        var jwt = cluster.Idp.Issue("jwt-service", jti: jti);
+        var sessionOnA = await cluster.OpenAsync(0, "jwt-user", jwt);
+        var sessionOnB = await cluster.OpenAsync(1, "jwt-user", jwt);
+        await using (sessionOnA)
+        await using (sessionOnB)
+        {
+            var sleeps = new[]
+            {
+                new NpgsqlCommand("select pg_sleep(30)", sessionOnA).ExecuteNonQueryAsync(),
+                new NpgsqlCommand("select pg_sleep(30)", sessionOnB).ExecuteNonQueryAsync(),
+            };
+
+            using var adminC = cluster.Admin(2);
+            var (status, body) = await adminC.PostAsync("v1/jwt/revoke", new System.Text.Json.Nodes.JsonObject
+            {
+                ["issuer"] = TestIdentityProvider.Issuer,
+                ["jti"] = jti,
+                ["reason"] = "laptop stolen",
+            });
+            Assert.True(status == 200, body?.ToJsonString());
+            Assert.Equal("revoked", body!["token"]!["status"]!.GetValue<string>());
+
+            foreach (var sleep in sleeps)
+            {
+                Assert.Same(sleep, await Task.WhenAny(sleep, Task.Delay(TimeSpan.FromSeconds(10))));
+                var error = await Assert.ThrowsAsync<PostgresException>(() => sleep);
+                Assert.Equal("57P01", error.SqlState);
+                Assert.Contains("revoked", error.MessageText, StringComparison.Ordinal);
+            }
+        }
+
+        for (var node = 0; node < ClusterFixture.NodeCount; node++)
+        {
+            Assert.False(await cluster.AcceptsAsync(node, "jwt-user", jwt), $"node {node + 1} still accepts the revoked JWT");
+        }
+
+        Assert.True(await cluster.AcceptsAsync(0, "jwt-user", cluster.Idp.Issue("jwt-service", jti: Guid.NewGuid().ToString("N"))), "another JWT of the same subject still works");
+    }
+
+    [Fact]
     public async Task Revoke_Twice_SecondAnswersAlreadyRevokedAndJournalHasOneRevocation()
     {
         using var admin = cluster.Admin(1);

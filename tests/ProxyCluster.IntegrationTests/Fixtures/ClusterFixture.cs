@@ -46,6 +46,11 @@ public class ClusterFixture : IAsyncLifetime
 
     public string PolicyDirectory => Path.Combine(_directory, "policies");
 
+    /// <summary>The identity provider whose JWTs every node accepts.</summary>
+    public TestIdentityProvider Idp { get; } = new();
+
+    private string JwksFile => Path.Combine(_directory, "jwks.json");
+
     public async Task InitializeAsync()
     {
         _directory = Directory.CreateTempSubdirectory("proxycluster-cluster-").FullName;
@@ -65,6 +70,7 @@ public class ClusterFixture : IAsyncLifetime
         await File.WriteAllTextAsync(_controlPasswordFile, controlPassword + "\n");
         await File.WriteAllTextAsync(AdminTokenFile, AdminToken + "\n");
         Directory.CreateDirectory(PolicyDirectory);
+        Idp.WriteJwks(JwksFile);
         await File.WriteAllTextAsync(Path.Combine(PolicyDirectory, "users-reader.yaml"), ProxyFixture.UsersReaderPolicy);
 
         // Started one after another, as a rolling start would; migrations run concurrently in the control tests.
@@ -79,6 +85,7 @@ public class ClusterFixture : IAsyncLifetime
         NodeId = $"node-{ordinal}",
         NodeOrdinal = ordinal,
         AuthTimeoutSeconds = 5,
+        Jwt = new ProxyCluster.Node.Jwt.JwtOptions { Issuer = TestIdentityProvider.Issuer, Audiences = { TestIdentityProvider.Audience }, JwksFile = JwksFile },
         // Tests probe refused tokens from one address on purpose; the throttle has tests of its own.
         AuthFailureThrottle = new AuthFailureThrottleOptions { FreeAttempts = 1_000_000 },
         PolicyDirectory = PolicyDirectory,
@@ -178,6 +185,7 @@ public class ClusterFixture : IAsyncLifetime
             await Postgres.DisposeAsync();
         }
 
+        Idp.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 }

@@ -51,6 +51,9 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public TestToken DefaultToken { get; private set; } = null!;
 
+    /// <summary>The identity provider whose JWTs the node accepts (JWKS file in the fixture's directory).</summary>
+    public TestIdentityProvider Idp { get; } = new();
+
     /// <summary>The node's JSON-lines audit trail.</summary>
     public string AuditFile => Path.Combine(_directory, "audit.jsonl");
 
@@ -77,8 +80,11 @@ public sealed class ProxyFixture : IAsyncLifetime
         await File.WriteAllTextAsync(Path.Combine(policyDirectory, "users-reader.yaml"), UsersReaderPolicy);
         await File.WriteAllTextAsync(Path.Combine(policyDirectory, "orders-writer.json"), OrdersWriterPolicy);
 
+        var jwksFile = Path.Combine(_directory, "jwks.json");
+        Idp.WriteJwks(jwksFile);
         var options = new ProxyOptions
         {
+            Jwt = new ProxyCluster.Node.Jwt.JwtOptions { Issuer = TestIdentityProvider.Issuer, Audiences = { TestIdentityProvider.Audience }, JwksFile = jwksFile },
             NodeId = "it-node",
             NodeOrdinal = 1,
             AuthTimeoutSeconds = AuthTimeoutSeconds,
@@ -156,6 +162,7 @@ public sealed class ProxyFixture : IAsyncLifetime
             await Postgres.DisposeAsync();
         }
 
+        Idp.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 

@@ -41,7 +41,20 @@ public sealed class AuditTrailTests(ProxyFixture fixture)
             Assert.Equal("42501", error.SqlState);
         }
 
+        // A JWT from the identity provider, with a literal of its own.
+        var jwt = fixture.Idp.Issue("audited-jwt", jti: Guid.NewGuid().ToString("N"));
+        var jwtLogin = new NpgsqlConnectionStringBuilder(fixture.ConnectionString()) { Username = "jwt-service", Password = jwt };
+        await using (var connection = new NpgsqlConnection(jwtLogin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var select = new NpgsqlCommand($"SELECT '{literal}' AS via_jwt", connection);
+            await select.ExecuteScalarAsync();
+        }
+
         var records = await ReadAuditAsync(r => r.GetProperty("token_id").GetString() == reader.Id && Text(r, "event") == "terminated", writer, reader);
+        await Eventually.TrueAsync(async () => (await File.ReadAllTextAsync(fixture.AuditFile)).Contains("\"SELECT $1 AS via_jwt\"", StringComparison.Ordinal), "the JWT session's statement is audited");
+        var auditText = await File.ReadAllTextAsync(fixture.AuditFile);
+        Assert.Contains("\"principal\":\"audited-jwt\",\"auth_method\":\"jwt\"", auditText, StringComparison.Ordinal);
 
         var selectRecord = Single(records, writer.Id, "SELECT $1 AS x, $2 AS n", "allow");
         Assert.Equal(["select"], selectRecord.GetProperty("statement_kinds").EnumerateArray().Select(k => k.GetString()));
@@ -67,7 +80,7 @@ public sealed class AuditTrailTests(ProxyFixture fixture)
         Assert.Contains("proxycluster_authentications_total{method=\"scram-sha-256\",result=\"ok\"}", metrics, StringComparison.Ordinal);
 
         var everything = string.Join('\n', fixture.Logs.Lines) + '\n' + await File.ReadAllTextAsync(fixture.AuditFile) + '\n' + metrics;
-        foreach (var secret in new[] { writer.Token, reader.Token, Secret(writer), Secret(reader), fixture.UpstreamPassword, literal, number })
+        foreach (var secret in new[] { writer.Token, reader.Token, Secret(writer), Secret(reader), jwt, jwt.Split('.')[2], fixture.UpstreamPassword, literal, number })
         {
             Assert.DoesNotContain(secret, everything, StringComparison.Ordinal);
         }
