@@ -43,6 +43,22 @@ public sealed class ClientTlsTests(TlsProxyFixture fixture)
     }
 
     [Fact]
+    public async Task Psql_JwtAsPasswordOverVerifyFullTls_ConnectsAsItsPrincipal()
+    {
+        var jwt = fixture.Idp.Issue("psql-jwt-service", jti: Guid.NewGuid().ToString("N"));
+
+        var result = await fixture.PsqlWithPasswordAsync(
+            Libpq(fixture.RequirePort, $"sslmode=verify-full sslrootcert={fixture.ProxyCaFile}", user: "any-user"),
+            jwt,
+            "-tA", "-c", "SELECT 'via jwt'");
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Equal("via jwt", result.StandardOutput.Trim());
+        Assert.Contains(fixture.Logs.Lines, line => line.Contains("psql-jwt-service", StringComparison.Ordinal) && line.Contains("via jwt", StringComparison.Ordinal));
+        Assert.DoesNotContain(fixture.Logs.Lines, line => line.Contains(jwt, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Psql_ChannelBindingRequire_AuthenticatesWithScramPlus()
     {
         var token = fixture.AddToken("channel-binding");

@@ -62,6 +62,9 @@ public sealed class TlsProxyFixture : IAsyncLifetime
 
     public TestToken DefaultToken { get; private set; } = null!;
 
+    /// <summary>The identity provider whose JWTs the node accepts over TLS.</summary>
+    public TestIdentityProvider Idp { get; } = new();
+
     public async Task InitializeAsync()
     {
         _directory = System.IO.Directory.CreateTempSubdirectory("proxycluster-tls-").FullName;
@@ -77,8 +80,11 @@ public sealed class TlsProxyFixture : IAsyncLifetime
         var passwordFile = Path.Combine(_directory, "upstream.password");
         await File.WriteAllTextAsync(passwordFile, password + "\n");
 
+        var jwksFile = Path.Combine(_directory, "jwks.json");
+        Idp.WriteJwks(jwksFile);
         var options = new ProxyOptions
         {
+            Jwt = new ProxyCluster.Node.Jwt.JwtOptions { Issuer = TestIdentityProvider.Issuer, Audiences = { TestIdentityProvider.Audience }, JwksFile = jwksFile },
             NodeId = "tls-node",
             NodeOrdinal = 2,
             AuthTimeoutSeconds = 5,
@@ -143,12 +149,16 @@ public sealed class TlsProxyFixture : IAsyncLifetime
 
     /// <summary>Runs psql with a libpq connection string (the token as PGPASSWORD); bounded.</summary>
     public Task<ClientProcess.Result> PsqlAsync(string connectionString, TestToken? token = null, params string[] arguments) =>
+        PsqlWithPasswordAsync(connectionString, (token ?? DefaultToken).Token, arguments);
+
+    /// <summary>Runs psql with any password (a JWT, say) as PGPASSWORD; bounded.</summary>
+    public Task<ClientProcess.Result> PsqlWithPasswordAsync(string connectionString, string password, params string[] arguments) =>
         ClientProcess.RunAsync(
             Path.Combine(Postgres.BinDirectory, "psql"),
             [connectionString, "-X", "-v", "ON_ERROR_STOP=1", .. arguments],
             new Dictionary<string, string>
             {
-                ["PGPASSWORD"] = (token ?? DefaultToken).Token,
+                ["PGPASSWORD"] = password,
                 ["PGCONNECT_TIMEOUT"] = "10",
                 // No stray client certificate or root store from the machine running the tests.
                 ["PGSSLCERT"] = "/nonexistent",
@@ -192,6 +202,7 @@ public sealed class TlsProxyFixture : IAsyncLifetime
         ProxyCa.Dispose();
         DatabaseCa.Dispose();
         ClientCa.Dispose();
+        Idp.Dispose();
         System.IO.Directory.Delete(_directory, recursive: true);
     }
 
