@@ -39,20 +39,7 @@ public static class JwtEndpoints
             var principal = body.Jti is { Length: > 0 } jti ? $"jwt {body.Issuer} jti {jti}" : $"jwt {body.Issuer} sub {body.Subject}";
             var append = new TokenAppend(id, TokenEventType.Revoked, body.Actor ?? "admin", body.Reason,
                 new TokenEventPayload { External = "jwt", Principal = principal });
-            var result = await control.AppendAsync(append, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            return result switch
-            {
-                AppendOutcome.Applied(var state, var ordering) =>
-                    AdminResults.Json(new RevokeTokenResponse(TokenView.From(state, now, ordering), false), AdminJson.Context.RevokeTokenResponse),
-                AppendOutcome.Refused { Kind: RefusalKind.AlreadyRevoked } when control.Replica.States.TryGetValue(id, out var revoked) =>
-                    AdminResults.Json(new RevokeTokenResponse(TokenView.From(revoked, now), true), AdminJson.Context.RevokeTokenResponse),
-                AppendOutcome.Refused refused => AdminResults.Conflict(refused.Reason),
-                AppendOutcome.Unavailable unavailable => AdminResults.Unavailable(unavailable.Reason),
-                AppendOutcome.Invalid invalid => AdminResults.Invalid(invalid.Reason),
-                AppendOutcome.Committed committed => AdminResults.Accepted(committed.Message),
-                _ => AdminResults.Unavailable("unexpected outcome"),
-            };
+            return await TokenEndpoints.RevokeAsync(control, services, append, request.HttpContext.RequestAborted).ConfigureAwait(false);
         });
     }
 }

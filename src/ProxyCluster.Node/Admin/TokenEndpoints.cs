@@ -103,16 +103,7 @@ public static class TokenEndpoints
 
             var tokenId = ApiToken.NormalizeUserToId(id);
             var append = new TokenAppend(tokenId, TokenEventType.Revoked, body!.Actor ?? Anonymous, body.Reason, TokenEventPayload.Empty);
-            var result = await control.AppendAsync(append, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-            return result switch
-            {
-                AppendOutcome.Applied(var state, var ordering) =>
-                    AdminResults.Json(new RevokeTokenResponse(TokenView.From(state, now, ordering), false), AdminJson.Context.RevokeTokenResponse),
-                AppendOutcome.Refused { Kind: RefusalKind.AlreadyRevoked } when control.Replica.States.TryGetValue(tokenId, out var revoked) =>
-                    AdminResults.Json(new RevokeTokenResponse(TokenView.From(revoked, now), true), AdminJson.Context.RevokeTokenResponse),
-                _ => ToError(result),
-            };
+            return await RevokeAsync(control, services, append, request.HttpContext.RequestAborted).ConfigureAwait(false);
         });
 
         v1.MapPost("/tokens/{id}/rotate", async (string id, HttpRequest request, IServiceProvider services) =>
@@ -187,6 +178,24 @@ public static class TokenEndpoints
         return result is AppendOutcome.Applied(var state, var ordering)
             ? AdminResults.Json(TokenView.From(state, services.GetRequiredService<TimeProvider>().GetUtcNow(), ordering), AdminJson.Context.TokenView, status)
             : ToError(result);
+    }
+
+    /// <summary>
+    /// Appends a revocation and answers as ADMIN-API.md says: the token, and whether it was revoked already (a
+    /// revocation is final, so revoking again is not an error). Shared by tokens and JWTs.
+    /// </summary>
+    internal static async Task<IResult> RevokeAsync(ControlPlane control, IServiceProvider services, TokenAppend append, CancellationToken cancellationToken)
+    {
+        var result = await control.AppendAsync(append, cancellationToken).ConfigureAwait(false);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        return result switch
+        {
+            AppendOutcome.Applied(var state, var ordering) =>
+                AdminResults.Json(new RevokeTokenResponse(TokenView.From(state, now, ordering), false), AdminJson.Context.RevokeTokenResponse),
+            AppendOutcome.Refused { Kind: RefusalKind.AlreadyRevoked } when control.Replica.States.TryGetValue(append.TokenId, out var revoked) =>
+                AdminResults.Json(new RevokeTokenResponse(TokenView.From(revoked, now), true), AdminJson.Context.RevokeTokenResponse),
+            _ => ToError(result),
+        };
     }
 
     private static IResult ToError(AppendOutcome outcome) => outcome switch

@@ -16,13 +16,7 @@ internal static class JwtRevokeCommand
         issuer.Validators.Add(CommandLineParsers.RequireText);
         var jti = new Option<string?>("--jti") { Description = "The JWT's jti (its unique id).", HelpName = "ID" };
         var subject = new Option<string?>("--subject") { Description = "For JWTs without a jti: their sub.", HelpName = "SUB" };
-        var reason = new Option<string>("--reason")
-        {
-            Description = "Why, for the journal, the audit trail and the error its live sessions are ended with.",
-            HelpName = "TEXT",
-            Required = true,
-        };
-        reason.Validators.Add(CommandLineParsers.RequireText);
+        var reason = CommonOptions.RevocationReason();
         var actor = CommonOptions.Actor();
 
         var command = new Command("revoke", "Revoke a JWT for good: every node refuses it and ends its live sessions.")

@@ -13,13 +13,7 @@ internal static class TokenRevokeCommand
     public static Command Create(GlobalOptions global, CliEnvironment environment)
     {
         var id = TokenIdArgument.Create();
-        var reason = new Option<string>("--reason")
-        {
-            Description = "Why, for the journal, the audit trail and the error its live sessions are ended with.",
-            HelpName = "TEXT",
-            Required = true,
-        };
-        reason.Validators.Add(CommandLineParsers.RequireText);
+        var reason = CommonOptions.RevocationReason();
         var actor = CommonOptions.Actor();
 
         var command = new Command(
