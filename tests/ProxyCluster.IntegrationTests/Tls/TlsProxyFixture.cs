@@ -88,6 +88,7 @@ public sealed class TlsProxyFixture : IAsyncLifetime
             NodeId = "tls-node",
             NodeOrdinal = 2,
             AuthTimeoutSeconds = 5,
+            AuthFailureThrottle = new AuthFailureThrottleOptions { FreeAttempts = 1_000_000 }, // see ProxyFixture
             Tls = new ServerTlsOptions
             {
                 CertificateFile = CertificateFile,
