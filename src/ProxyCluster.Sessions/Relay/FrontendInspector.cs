@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Framing;
@@ -11,13 +12,16 @@ namespace ProxyCluster.Sessions.Relay;
 /// Watches client-to-server traffic. It always sees <c>Terminate</c> (the relay stops after forwarding it). With a
 /// statement gate it also reads every <c>Query</c>, <c>Parse</c> and <c>FunctionCall</c> whole and lets through only
 /// what the gate allows; a denied one is replaced by a marker statement that makes the server fail in its place
-/// (<see cref="DenialMarkers"/>). Every other message streams through untouched and unread.
+/// (<see cref="DenialMarkers"/>). With a statement ledger (audit, metrics) it also reads Sync and Execute whole and
+/// the start of each Bind, so that every execution of a prepared statement is recorded as that statement. Every
+/// other message streams through untouched and unread.
 /// </summary>
 public sealed class FrontendInspector : IFrameInspector
 {
     private readonly IStatementGate? _gate;
     private readonly DenialMarkers _markers;
     private readonly StatementLedger? _ledger;
+    private readonly PreparedStatements? _prepared;
 
     /// <summary>The statement name and SQL of the message <see cref="Inspect"/> deferred (one at a time: the pump awaits it).</summary>
     private (string StatementName, string Sql) _deferred;
@@ -27,6 +31,7 @@ public sealed class FrontendInspector : IFrameInspector
         _gate = gate;
         _markers = markers;
         _ledger = ledger;
+        _prepared = ledger is not null && gate is not null ? new PreparedStatements() : null;
         MaxWholeMessageLength = maxInspectedMessageLength;
     }
 
@@ -35,6 +40,7 @@ public sealed class FrontendInspector : IFrameInspector
     public bool NeedsWholeMessage(byte code) =>
         code == (byte)FrontendCode.Terminate
         || (code == (byte)FrontendCode.Sync && _ledger is not null)
+        || (code == (byte)FrontendCode.Execute && _prepared is not null)
         || (_gate is not null && code is (byte)FrontendCode.Query or (byte)FrontendCode.Parse or (byte)FrontendCode.FunctionCall);
 
     public FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination)
@@ -47,6 +53,13 @@ public sealed class FrontendInspector : IFrameInspector
         if (frame.Code == (byte)FrontendCode.Sync)
         {
             _ledger!.Sync();
+            return FrameDisposition.Forward;
+        }
+
+        if (frame.Code == (byte)FrontendCode.Execute)
+        {
+            // Every Execute takes the next result, known statement or not, so results stay paired with their entries.
+            _ledger!.Checked(StatementVerdict.Allow with { Facts = _prepared!.Executed(frame.Body) }, isQuery: false);
             return FrameDisposition.Forward;
         }
 
@@ -103,9 +116,26 @@ public sealed class FrontendInspector : IFrameInspector
         return FrontendReaders.TryReadQuery(frame.Body, out sql);
     }
 
+    public int PeekLength(byte code) => _prepared is not null && code == (byte)FrontendCode.Bind ? PreparedStatements.BindPeekLength : 0;
+
+    public void Peek(byte code, in ReadOnlySequence<byte> prefix) => _prepared!.Bound(prefix);
+
     private FrameDisposition Apply(byte code, string statementName, StatementVerdict verdict, PipeWriter destination)
     {
-        _ledger?.Checked(verdict, code != (byte)FrontendCode.Parse);
+        if (code == (byte)FrontendCode.Parse && _prepared is not null)
+        {
+            // An allowed statement is recorded when it is executed; a denied one now, as the error its Parse gets.
+            _prepared.Prepared(statementName, verdict.Allowed ? verdict.Facts : null);
+            if (!verdict.Allowed)
+            {
+                _ledger!.Checked(verdict, isQuery: false);
+            }
+        }
+        else
+        {
+            _ledger?.Checked(verdict, code != (byte)FrontendCode.Parse);
+        }
+
         if (verdict.Allowed)
         {
             return FrameDisposition.Forward;

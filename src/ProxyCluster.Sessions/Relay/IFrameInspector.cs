@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using ProxyCluster.Protocol.Framing;
 
@@ -29,6 +30,18 @@ public interface IFrameInspector
     /// let it stream through unread.
     /// </summary>
     bool ReplaceOversized(byte code, PipeWriter destination);
+
+    /// <summary>
+    /// For a message that streams through unread: how many of its first bytes (header included) the inspector
+    /// wants to see before it is forwarded; 0 for none. For reading a small prefix of a message that may be
+    /// large (Bind's portal and statement names before its parameters) without buffering the rest.
+    /// </summary>
+    int PeekLength(byte code) => 0;
+
+    /// <summary>The first bytes of a message asked for by <see cref="PeekLength"/> (fewer when the message is shorter).</summary>
+    void Peek(byte code, in ReadOnlySequence<byte> prefix)
+    {
+    }
 }
 
 public enum FrameDisposition

@@ -189,6 +189,17 @@ public sealed class RelayPump
             }
 
             var total = 1L + length;
+            if (_inspector.PeekLength(code) is > 0 and var peek && !_inspector.NeedsWholeMessage(code))
+            {
+                var wanted = Math.Min(total, peek);
+                if (buffer.Length < wanted)
+                {
+                    return Step.NeedMore; // nothing of this message is forwarded before the inspector has seen its start
+                }
+
+                _inspector.Peek(code, buffer.Slice(0, wanted));
+            }
+
             if (!_inspector.NeedsWholeMessage(code)
                 || (total > _inspector.MaxWholeMessageLength && !_inspector.ReplaceOversized(code, _destination)))
             {

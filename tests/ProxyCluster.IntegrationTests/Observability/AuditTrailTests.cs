@@ -87,6 +87,32 @@ public sealed class AuditTrailTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task PreparedStatement_EachExecutionIsAudited_WithItsRows()
+    {
+        var token = fixture.AddToken("audited-prepared");
+        await using (var connection = await fixture.OpenAsync(token))
+        {
+            await using var command = new NpgsqlCommand("SELECT name FROM users WHERE id <= @n", connection);
+            command.Parameters.AddWithValue("n", 0);
+            await command.PrepareAsync(); // Parse once, in its own round; then Bind/Execute/Sync per run
+            foreach (var n in new[] { 1, 2, 2 })
+            {
+                command.Parameters["n"].Value = n;
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                }
+            }
+        }
+
+        var records = await ReadAuditAsync(r => Text(r, "event") == "terminated", token);
+        var executions = records.Where(r => Text(r, "type") == "statement" && Text(r, "normalized_query") == "SELECT name FROM users WHERE id <= $1").ToList();
+        Assert.True(executions.Count == 3, string.Join('\n', records));
+        Assert.Equal([1L, 2L, 2L], executions.Select(r => r.GetProperty("rows").GetInt64()));
+        Assert.All(executions, r => Assert.Equal("allow", Text(r, "decision")));
+    }
+
+    [Fact]
     public async Task FailedAuthentication_IsAuditedWithItsReasonButNotThePassword()
     {
         var token = fixture.AddToken("audited-refusal");

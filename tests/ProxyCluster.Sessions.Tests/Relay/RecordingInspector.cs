@@ -32,6 +32,15 @@ internal sealed class RecordingInspector : IFrameInspector
 
     public bool NeedsWholeMessage(byte code) => _wholeCodes.Contains(code);
 
+    /// <summary>Per code: how many first bytes to peek at (default none).</summary>
+    public Dictionary<char, int> PeekLengths { get; } = [];
+
+    public List<byte[]> Peeked { get; } = [];
+
+    public int PeekLength(byte code) => PeekLengths.GetValueOrDefault((char)code);
+
+    public void Peek(byte code, in ReadOnlySequence<byte> prefix) => Peeked.Add(prefix.ToArray());
+
     public FrameDisposition Inspect(in MessageFrame frame, PipeWriter destination)
     {
         Inspected.Add(frame.Message.ToArray());

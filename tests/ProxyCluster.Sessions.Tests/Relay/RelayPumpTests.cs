@@ -62,6 +62,28 @@ public class RelayPumpTests
     }
 
     [Fact]
+    public async Task RunAsync_PeekedMessage_SplitAtEveryByte_ShowsItsStartOnceBeforeAnyOfItIsForwarded()
+    {
+        for (var cut = 0; cut <= Conversation.Length; cut++)
+        {
+            var inspector = new RecordingInspector('Q');
+            inspector.PeekLengths['B'] = 10; // Bind is 1 + 4 + 23 bytes: only its first 10 are shown
+            var rig = new PumpRig(inspector);
+
+            await rig.WriteAsync(Conversation[..cut]);
+            var early = rig.TakeForwarded();
+            var bindStart = SelectOne.Length + Sync.Length;
+            Assert.True(inspector.Peeked.Count == 1 || early.Length <= bindStart, $"cut {cut}: Bind bytes were forwarded before the inspector saw its start");
+            await rig.WriteAsync(Conversation[cut..]);
+
+            Assert.Equal(RelayOutcome.SourceClosed, await rig.CloseSourceAsync());
+            var late = await rig.DrainDestinationAsync();
+            Assert.Equal(Conversation, early.Concat(late).ToArray());
+            Assert.Equal([Bind[..10]], inspector.Peeked);
+        }
+    }
+
+    [Fact]
     public async Task RunAsync_OneBytePerRead_ArrivesUnchangedAndInOrder()
     {
         var inspector = new RecordingInspector('Q');
