@@ -113,6 +113,7 @@ public sealed class RelationAccessTests(AnalyzerFixture fixture) : IClassFixture
     [InlineData("VACUUM (VERBOSE) a, public.b", "a:Maintain public.b:Maintain")]
     [InlineData("ANALYZE a", "a:Maintain")]
     [InlineData("REFRESH MATERIALIZED VIEW mv", "mv:Maintain")]
+    [InlineData("CREATE TEMP SEQUENCE s", "pg_temp.s:Create")]
     public void Analyze_Statement_ReportsRelationsWithAccess(string sql, string expected)
     {
         Assert.Equal(expected, _analyzer.Single(sql).Describe());
@@ -124,6 +125,8 @@ public sealed class RelationAccessTests(AnalyzerFixture fixture) : IClassFixture
     [InlineData("CREATE TABLE app.n AS SELECT 1", "app", "n")]
     [InlineData("CREATE TABLE n (a int)", null, "n")]
     [InlineData("CREATE VIEW v AS SELECT 1", null, "v")]
+    [InlineData("CREATE SEQUENCE app.s", "app", "s")]
+    [InlineData("CREATE TEMP SEQUENCE s", "pg_temp", "s")]
     public void Analyze_CreatingStatement_ReportsCreatedTable(string sql, string? schema, string name)
     {
         Assert.Equal(new QualifiedName(schema, name), _analyzer.Single(sql).CreatedTable);

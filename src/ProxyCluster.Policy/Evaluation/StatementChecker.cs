@@ -231,9 +231,9 @@ internal sealed class StatementChecker(SqlPolicy policy)
             temporary = created.ToString();
         }
 
-        if (temporary is null && statement.NodeType == "CreateSeqStmt" && DeclaresTemporary(statement.Text))
+        if (temporary is not null && statement.NodeType == "CreateSeqStmt")
         {
-            temporary = "a temporary sequence";
+            temporary = "a temporary sequence"; // the analysis puts it in pg_temp like a table; say what it is
         }
 
         return temporary is null
@@ -546,39 +546,6 @@ internal sealed class StatementChecker(SqlPolicy policy)
         }
 
         return null;
-    }
-
-    /// <summary>Whether <c>CREATE … SEQUENCE</c> says TEMP/TEMPORARY before SEQUENCE (the analysis does not report it).</summary>
-    private static bool DeclaresTemporary(string text)
-    {
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (!char.IsAsciiLetter(text[i]))
-            {
-                i++;
-                continue;
-            }
-
-            var start = i;
-            while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_'))
-            {
-                i++;
-            }
-
-            var word = text.AsSpan(start, i - start);
-            if (word.Equals("sequence", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
-            if (word.Equals("temp", StringComparison.OrdinalIgnoreCase) || word.Equals("temporary", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string Format(string? schema, string name) => schema is null ? name : schema + "." + name;

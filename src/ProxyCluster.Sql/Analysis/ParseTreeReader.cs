@@ -186,28 +186,14 @@ internal static class ParseTreeReader
                 kind = StatementKind.Ddl;
                 if (body.TryGet("into", out var into) && into.TryGet("rel", out var intoRelation))
                 {
-                    AddCreated(walker, builder, intoRelation);
+                    walker.AddCreated(intoRelation);
                 }
 
                 walker.WalkExcept(body, RelationAccessKind.Read, "into");
                 break;
-            case "ViewStmt":
+            case "ViewStmt" or "CreateStmt" or "CreateSeqStmt":
                 kind = StatementKind.Ddl;
-                if (body.TryGet("view", out var view))
-                {
-                    AddCreated(walker, builder, view);
-                }
-
-                walker.WalkExcept(body, RelationAccessKind.Read, "view");
-                break;
-            case "CreateStmt":
-                kind = StatementKind.Ddl;
-                if (body.TryGet("relation", out var created))
-                {
-                    AddCreated(walker, builder, created);
-                }
-
-                walker.WalkExcept(body, RelationAccessKind.Read, "relation");
+                AddCreatedAndWalkTheRest(walker, body, CreatedRelationField(type));
                 break;
             case "DropStmt":
                 kind = StatementKind.Ddl;
@@ -257,15 +243,23 @@ internal static class ParseTreeReader
         return inner;
     }
 
-    private static void AddCreated(TreeWalker walker, StatementBuilder builder, TreeNode rangeVar)
+    /// <summary>Where a CREATE statement's parse tree names the relation it creates.</summary>
+    private static string CreatedRelationField(string type) => type switch
     {
-        walker.AddTarget(rangeVar, RelationAccessKind.Create);
-        if (rangeVar.GetString("relname") is { } name)
+        "ViewStmt" => "view",
+        "CreateSeqStmt" => "sequence",
+        _ => "relation",
+    };
+
+    /// <summary>The created relation (TEMP ones land in pg_temp), then whatever else the statement reads.</summary>
+    private static void AddCreatedAndWalkTheRest(TreeWalker walker, TreeNode body, string field)
+    {
+        if (body.TryGet(field, out var created))
         {
-            var schema = rangeVar.GetString("schemaname")
-                ?? (rangeVar.GetString("relpersistence") == "t" ? "pg_temp" : null);
-            builder.CreatedTable ??= new QualifiedName(schema, name);
+            walker.AddCreated(created);
         }
+
+        walker.WalkExcept(body, RelationAccessKind.Read, field);
     }
 
     /// <summary>DROP TABLE/VIEW/… lists its objects as name lists, not RangeVars.</summary>

@@ -348,7 +348,8 @@ internal sealed class TreeWalker
         PushPendingCtes();
     }
 
-    private void AddCreated(TreeNode rangeVar)
+    /// <summary>The relation a statement creates: a Create target, and the statement's created table (a TEMP one in pg_temp).</summary>
+    public void AddCreated(TreeNode rangeVar)
     {
         AddTarget(rangeVar, RelationAccessKind.Create);
         if (_builder.CreatedTable is null && rangeVar.GetString("relname") is { } name)
