@@ -22,10 +22,8 @@ public sealed partial class JournalReplication : BackgroundService
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource _initialLoad = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _connected;
-    private volatile string? _lastError;
+    private readonly ControlStoreLink _link;
     private int _notified;
-    private long? _outageStartedAt;
 
     public JournalReplication(
         ControlStore store,
@@ -47,6 +45,7 @@ public sealed partial class JournalReplication : BackgroundService
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _link = new ControlStoreLink(_time);
     }
 
     /// <summary>
@@ -59,10 +58,10 @@ public sealed partial class JournalReplication : BackgroundService
     public event Action? Rebuilt;
 
     /// <summary>True while the LISTEN connection is up and the replica has caught up on it.</summary>
-    public bool IsConnected => _connected;
+    public bool IsConnected => _link.IsConnected;
 
     /// <summary>What went wrong in the current outage; null while connected.</summary>
-    public string? LastError => _lastError;
+    public string? LastError => _link.LastError;
 
     /// <summary>Completes after the first successful catch-up (the node may then serve); cancelled if the service stops first.</summary>
     public Task InitialLoad => _initialLoad.Task;
@@ -115,7 +114,7 @@ public sealed partial class JournalReplication : BackgroundService
         }
         finally
         {
-            _connected = false;
+            _link.Disconnected();
             _initialLoad.TrySetCanceled(stoppingToken);
         }
     }
@@ -134,7 +133,7 @@ public sealed partial class JournalReplication : BackgroundService
                 // the result) sets the flag again and the next turn reads without waiting.
                 Interlocked.Exchange(ref _notified, 0);
                 await CatchUpAsync(connection, cancellationToken).ConfigureAwait(false);
-                if (!_connected)
+                if (!_link.IsConnected)
                 {
                     OnConnected();
                     onConnected();
@@ -253,11 +252,9 @@ public sealed partial class JournalReplication : BackgroundService
     private void OnConnected()
     {
         // Log first, then publish: whoever sees IsConnected or InitialLoad also finds the line in the log.
-        _lastError = null;
-        if (_outageStartedAt is { } started)
+        if (_link.Recovered() is { } outage)
         {
-            _outageStartedAt = null;
-            LogReachableAgain(_logger, _store.Endpoint, _time.GetElapsedTime(started).TotalSeconds, _replica.Position);
+            LogReachableAgain(_logger, _store.Endpoint, outage.TotalSeconds, _replica.Position);
         }
 
         if (!_initialLoad.Task.IsCompleted)
@@ -265,7 +262,7 @@ public sealed partial class JournalReplication : BackgroundService
             LogLoaded(_logger, _store.Endpoint, _replica.Position);
         }
 
-        _connected = true;
+        _link.Connected();
         _initialLoad.TrySetResult();
     }
 
@@ -273,11 +270,8 @@ public sealed partial class JournalReplication : BackgroundService
     private void OnFailure(Exception e, TimeSpan retryIn)
     {
         var message = e is ControlStoreUnavailableException ? e.Message : $"the control store at {_store.Endpoint}: {ControlStoreErrors.Describe(e)}";
-        _lastError = message;
-        _connected = false;
-        if (_outageStartedAt is null)
+        if (_link.Failed(message))
         {
-            _outageStartedAt = _time.GetTimestamp();
             if (ControlStoreErrors.IsUnavailable(e, CancellationToken.None))
             {
                 LogUnreachable(_logger, message, _replica.Position);

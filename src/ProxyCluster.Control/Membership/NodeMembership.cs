@@ -19,8 +19,7 @@ public sealed partial class NodeMembership : BackgroundService
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private bool _registered;
-    private volatile bool _connected;
-    private volatile string? _lastError;
+    private readonly ControlStoreLink _link;
     private long _journalHead;
 
     public NodeMembership(
@@ -46,15 +45,16 @@ public sealed partial class NodeMembership : BackgroundService
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _link = new ControlStoreLink(_time);
     }
 
     public NodeRegistration Registration { get; }
 
     /// <summary>True after the last beat reached the store.</summary>
-    public bool IsConnected => _connected;
+    public bool IsConnected => _link.IsConnected;
 
     /// <summary>What went wrong in the current outage; null while connected.</summary>
-    public string? LastError => _lastError;
+    public string? LastError => _link.LastError;
 
     /// <summary>The journal's last position as of the last heartbeat (0 before one); with this node's own, the replication lag.</summary>
     public long JournalHead => Volatile.Read(ref _journalHead);
@@ -104,21 +104,20 @@ public sealed partial class NodeMembership : BackgroundService
                 await RegisterAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (!_connected)
+            if (!_link.IsConnected)
             {
-                if (_lastError is not null)
+                if (_link.Recovered() is not null)
                 {
                     LogBack(_logger, Registration.NodeId, _store.Endpoint);
                 }
 
-                _lastError = null;
-                _connected = true;
+                _link.Connected();
             }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var message = ControlStoreErrors.Describe(e);
-            if (_connected || _lastError is null)
+            if (_link.Failed(message))
             {
                 LogHeartbeatFailed(_logger, Registration.NodeId, message);
             }
@@ -126,9 +125,6 @@ public sealed partial class NodeMembership : BackgroundService
             {
                 LogStillFailing(_logger, Registration.NodeId, message);
             }
-
-            _lastError = message;
-            _connected = false;
         }
     }
 
