@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Framing;
@@ -155,7 +154,6 @@ public sealed class RelayPump
     private Step Forward(ref ReadOnlySequence<byte> buffer, out MessageFrame deferred)
     {
         deferred = default;
-        Span<byte> header = stackalloc byte[MessageFrame.HeaderLength];
         while (!buffer.IsEmpty)
         {
             if (_remainingToDiscard > 0)
@@ -175,17 +173,12 @@ public sealed class RelayPump
                 continue;
             }
 
-            if (buffer.Length < MessageFrame.HeaderLength)
+            switch (MessageFramer.TryReadHeader(buffer, _maxMessageLength, out var code, out var length))
             {
-                return Step.NeedMore;
-            }
-
-            buffer.Slice(0, MessageFrame.HeaderLength).CopyTo(header);
-            var code = header[0];
-            var length = BinaryPrimitives.ReadInt32BigEndian(header[1..]);
-            if (length < 4 || length > _maxMessageLength)
-            {
-                throw new ProtocolViolationException($"invalid message length {length} for message type \"{(char)code}\"");
+                case FrameStatus.NeedMore:
+                    return Step.NeedMore;
+                case FrameStatus.Invalid:
+                    throw new ProtocolViolationException($"invalid message length {length} for message type \"{(char)code}\"");
             }
 
             var total = 1L + length;
