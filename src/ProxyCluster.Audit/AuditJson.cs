@@ -138,6 +138,12 @@ public static class AuditJson
         WriteOptional(writer, AuditJsonNames.SqlState, record.SqlState);
         WriteOptional(writer, AuditJsonNames.NormalizedQuery, record.NormalizedQuery);
         WriteOptional(writer, AuditJsonNames.Fingerprint, record.Fingerprint);
+        if (record.Parameters is { } parameters)
+        {
+            writer.WritePropertyName(AuditJsonNames.Parameters);
+            AuditParameterJson.WriteArray(writer, parameters);
+        }
+
         writer.WriteEndObject();
     }
 
@@ -241,6 +247,7 @@ public static class AuditJson
             SqlState = OptionalString(root, "sql_state"),
             NormalizedQuery = OptionalString(root, "normalized_query"),
             Fingerprint = OptionalString(root, "fingerprint"),
+            Parameters = root.TryGetProperty("parameters", out var parameters) ? AuditParameterJson.Read(parameters) : null,
         };
     }
 

@@ -27,6 +27,7 @@ internal static class AuditJsonNames
     public static readonly JsonEncodedText Rows = JsonEncodedText.Encode("rows");
     public static readonly JsonEncodedText NormalizedQuery = JsonEncodedText.Encode("normalized_query");
     public static readonly JsonEncodedText Fingerprint = JsonEncodedText.Encode("fingerprint");
+    public static readonly JsonEncodedText Parameters = JsonEncodedText.Encode("parameters");
 
     public static readonly JsonEncodedText SessionType = JsonEncodedText.Encode("session");
     public static readonly JsonEncodedText StatementType = JsonEncodedText.Encode("statement");

@@ -41,4 +41,10 @@ public sealed record StatementAuditRecord : AuditRecord
 
     /// <summary>libpg_query's fingerprint (hex): equal for queries that differ only in literals.</summary>
     public string? Fingerprint { get; init; }
+
+    /// <summary>
+    /// The bound values of an executed prepared statement, in order; null (and absent from every sink) unless the
+    /// session's route asks for parameter values.
+    /// </summary>
+    public IReadOnlyList<AuditParameter>? Parameters { get; init; }
 }

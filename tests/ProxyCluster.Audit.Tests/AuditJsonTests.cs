@@ -146,6 +146,44 @@ public sealed class AuditJsonTests
         Assert.ThrowsAny<JsonException>(() => AuditJson.ReadLine(Encoding.UTF8.GetBytes(line)));
     }
 
+    [Fact]
+    public void WriteLine_Parameters_AreWrittenAfterTheFingerprint_AndReadBack()
+    {
+        var withValues = Statement with
+        {
+            Parameters = [new AuditParameter("42"), new AuditParameter("0a0b", Binary: true), AuditParameter.Null, new AuditParameter("ab\"c", Truncated: true), AuditParameter.Unseen],
+        };
+
+        var line = WriteLine(withValues);
+
+        Assert.EndsWith(
+            "\"fingerprint\":\"0a1b2c3d4e5f6789\",\"parameters\":[{\"value\":\"42\"},{\"value\":\"0a0b\",\"format\":\"binary\"},{\"value\":null},{\"value\":\"ab\\\"c\",\"truncated\":true},{\"value\":null,\"truncated\":true}]}\n",
+            line);
+        var read = Assert.IsType<StatementAuditRecord>(AuditJson.ReadLine(Encoding.UTF8.GetBytes(line.TrimEnd('\n'))));
+        Assert.Equal(withValues.Parameters, read.Parameters);
+        Assert.Equal(line, WriteLine(read));
+    }
+
+    [Fact]
+    public void WriteLine_WithoutParameters_HasNoParametersField()
+    {
+        Assert.DoesNotContain("parameters", WriteLine(Statement), StringComparison.Ordinal);
+        var read = Assert.IsType<StatementAuditRecord>(AuditJson.ReadLine(Encoding.UTF8.GetBytes(StatementLine)));
+        Assert.Null(read.Parameters);
+    }
+
+    [Fact]
+    public void ParameterJson_ForTheColumn_RoundTrips()
+    {
+        AuditParameter[] parameters = [new AuditParameter("x"), AuditParameter.Null];
+
+        var json = AuditParameterJson.ToJson(parameters);
+
+        Assert.Equal("""[{"value":"x"},{"value":null}]""", json);
+        Assert.Equal(parameters, AuditParameterJson.Parse(json));
+        Assert.Throws<JsonException>(() => AuditParameterJson.Parse("""{"value":"x"}"""));
+    }
+
     private static string WriteLine(AuditRecord record)
     {
         var buffer = new ArrayBufferWriter<byte>();
