@@ -14,7 +14,7 @@ public sealed class AuditQueries
 {
     private const string Columns =
         "id, at, node_id, session_id, type, event, token_id, principal, auth_method, client_address, database, " +
-        "statement_kinds, relations, decision, rule, reason, duration_us, rows, sqlstate, normalized_query, fingerprint";
+        "statement_kinds, relations, decision, rule, reason, duration_us, rows, sqlstate, normalized_query, fingerprint, parameters";
 
     private readonly ControlStore _store;
 
@@ -169,6 +169,7 @@ public sealed class AuditQueries
                 SqlState = Text(reader, 18),
                 NormalizedQuery = Text(reader, 19),
                 Fingerprint = Text(reader, 20),
+                Parameters = reader.IsDBNull(21) ? null : AuditParameterJson.Parse(reader.GetFieldValue<string>(21)),
             },
             _ => throw new InvalidOperationException($"audit record {id} has an unknown type \"{type}\""),
         };

@@ -25,7 +25,7 @@ public sealed class ControlStoreAuditSink : IAuditSink
         _copy =
             $"COPY {store.Table("audit_records")} (at, node_id, session_id, type, event, token_id, principal, auth_method, " +
             "client_address, database, statement_kinds, relations, decision, rule, reason, duration_us, rows, sqlstate, " +
-            "normalized_query, fingerprint) FROM STDIN (FORMAT BINARY)";
+            "normalized_query, fingerprint, parameters) FROM STDIN (FORMAT BINARY)";
     }
 
     public string Name => SinkName;
@@ -115,6 +115,7 @@ public sealed class ControlStoreAuditSink : IAuditSink
         await TextAsync(importer, record.SqlState, cancellationToken).ConfigureAwait(false);
         await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false); // normalized_query
         await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false); // fingerprint
+        await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false); // parameters
     }
 
     private static async Task WriteStatementAsync(NpgsqlBinaryImporter importer, StatementAuditRecord record, CancellationToken cancellationToken)
@@ -137,6 +138,14 @@ public sealed class ControlStoreAuditSink : IAuditSink
         await TextAsync(importer, record.SqlState, cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, record.NormalizedQuery, cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, record.Fingerprint, cancellationToken).ConfigureAwait(false);
+        if (record.Parameters is { } parameters)
+        {
+            await importer.WriteAsync(AuditParameterJson.ToJson(parameters), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static Task TextAsync(NpgsqlBinaryImporter importer, string? value, CancellationToken cancellationToken) =>

@@ -23,6 +23,10 @@ public sealed class ControlStoreAuditSinkTests(PostgresFixture postgres) : IClas
                 NormalizedQuery = "SELECT 'ünïcödé', \"a\"\"b\" FROM t WHERE x < $1\n  AND y = $2",
             },
             AuditRecords.Statement(2, decision: AuditDecision.Deny),
+            AuditRecords.Statement(8) with
+            {
+                Parameters = [new AuditParameter("42"), new AuditParameter("00ff", Binary: true), AuditParameter.Null, new AuditParameter("ünï", Truncated: true), AuditParameter.Unseen],
+            },
             // Nulls everywhere a statement allows them, and empty arrays.
             AuditRecords.Statement(3) with
             {
@@ -65,10 +69,24 @@ public sealed class ControlStoreAuditSinkTests(PostgresFixture postgres) : IClas
             "SELECT concat_ws('|', statement_kinds::text, relations -> 0 ->> 'name', relations -> 0 ->> 'access', duration_us, rows, decision) " +
             "FROM proxycluster.audit_records WHERE type = 'statement'"));
         Assert.Equal(
-            "event=authenticated auth=scram-plus nulls=9",
+            "event=authenticated auth=scram-plus nulls=10",
             await db.ScalarAsync<string>(
                 "SELECT format('event=%s auth=%s nulls=%s', event, auth_method, num_nulls(statement_kinds, relations, decision, rule, " +
-                "duration_us, rows, normalized_query, fingerprint, sqlstate)) FROM proxycluster.audit_records WHERE type = 'session'"));
+                "duration_us, rows, normalized_query, fingerprint, sqlstate, parameters)) FROM proxycluster.audit_records WHERE type = 'session'"));
+        Assert.True(await db.ScalarAsync<bool>("SELECT parameters IS NULL FROM proxycluster.audit_records WHERE type = 'statement'"));
+    }
+
+    [Fact]
+    public async Task WriteAsync_Parameters_AreAJsonbArrayOfValues()
+    {
+        await using var db = await MigratedAsync();
+        var sink = new ControlStoreAuditSink(db.Store);
+
+        await sink.WriteAsync([AuditRecords.Statement(1) with { Parameters = [new AuditParameter("7"), AuditParameter.Null, new AuditParameter("ff", Binary: true)] }], CancellationToken.None);
+
+        Assert.Equal("3|7|t|binary", await db.ScalarAsync<string>(
+            "SELECT concat_ws('|', jsonb_array_length(parameters), parameters -> 0 ->> 'value', parameters -> 1 -> 'value' = 'null'::jsonb, parameters -> 2 ->> 'format') " +
+            "FROM proxycluster.audit_records"));
     }
 
     [Fact]

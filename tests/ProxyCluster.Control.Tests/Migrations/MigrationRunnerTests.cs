@@ -20,7 +20,7 @@ public sealed class MigrationRunnerTests(PostgresFixture postgres) : IClassFixtu
         Assert.Equal(Enumerable.Range(1, MigrationRunner.LatestVersion), report.Applied);
         Assert.Equal(3, await db.ScalarAsync<long>(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'control' AND table_name IN ('token_events', 'nodes', 'audit_records')"));
-        Assert.Equal("0001:token_journal,0002:nodes,0003:audit", await db.ScalarAsync<string>(
+        Assert.Equal("0001:token_journal,0002:nodes,0003:audit,0004:audit_parameters", await db.ScalarAsync<string>(
             "SELECT string_agg(lpad(version::text, 4, '0') || ':' || name, ',' ORDER BY version) FROM control.schema_migrations"));
     }
 
