@@ -31,7 +31,7 @@ internal sealed class SessionRelay
         _handle = handle;
         var maxMessage = services.Limits.MaxMessageLength;
         var markers = new DenialMarkers();
-        var frontend = new FrontendInspector(gate, markers, services.Limits.MaxInspectedMessageLength, ledger);
+        var frontend = new FrontendInspector(gate, markers, services.Limits.MaxInspectedMessageLength, ledger, upstream.Route.AuditParameterValues);
         _toServer = new RelayPump(client.Transport.Input, upstream.Output, frontend, maxMessage);
         _backend = new BackendInspector(markers, ledger);
         _toClient = new RelayPump(upstream.Input, client.Transport.Output, _backend, maxMessage);

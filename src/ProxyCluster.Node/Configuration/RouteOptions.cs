@@ -35,6 +35,12 @@ public sealed class RouteOptions
     /// </summary>
     public string? Tls { get; set; }
 
+    /// <summary>
+    /// Record the values each prepared statement is executed with (Bind parameters) in the audit trail, up to 256
+    /// bytes each. Off by default: they are what literals would have been, and may be secrets.
+    /// </summary>
+    public bool AuditParameterValues { get; set; }
+
     /// <summary>PEM file of the CA certificates trusted for this route's server with <c>verify-full</c>; re-read at every connect.</summary>
     public string? TlsCaFile { get; set; }
 }

@@ -366,6 +366,7 @@ public sealed class ProxyNode : IAsyncDisposable
             ConnectTimeout = TimeSpan.FromSeconds(route.ConnectTimeoutSeconds),
             SearchPath = route.SearchPath.Length == 0 ? null : route.SearchPath,
             Tls = new UpstreamTlsSettings(TlsModes.ForRoute(route) ?? UpstreamTlsMode.VerifyFull, route.TlsCaFile),
+            AuditParameterValues = route.AuditParameterValues,
         };
 
     private static ServerCertificateStore LoadServerCertificate(string certificateFile, string keyFile, ILogger logger)

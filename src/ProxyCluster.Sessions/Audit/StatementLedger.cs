@@ -7,12 +7,12 @@ namespace ProxyCluster.Sessions.Audit;
 
 /// <summary>
 /// Pairs the queries a session checked with how the server answered them, for the audit trail and the metrics.
-/// The client-side pump records each checked Query and Parse (and each Sync, which ends an extended-protocol
-/// round); the server-side pump reports results (CommandComplete, EmptyQueryResponse, ErrorResponse) and
-/// ReadyForQuery, which closes the oldest round: its statements are then written out with their duration, rows
-/// and SQLSTATE. A Query is a round of its own; its results add up (a multi-statement query). In an extended round
-/// each Parse takes the first result after it (the Execute of that statement).
-/// Executions of statements prepared in earlier rounds are not recorded (their Parse was).
+/// The client-side pump records each checked Query, each denied Parse and each Execute (as the statement its
+/// portal runs, see <see cref="PreparedStatements"/>), and each Sync, which ends an extended-protocol round; the
+/// server-side pump reports results (CommandComplete, EmptyQueryResponse, ErrorResponse) and ReadyForQuery, which
+/// closes the oldest round: its statements are then written out with their duration, rows and SQLSTATE. A Query
+/// is a round of its own; its results add up (a multi-statement query). In an extended round each entry takes the
+/// first result after it.
 /// </summary>
 public sealed class StatementLedger
 {
@@ -40,13 +40,15 @@ public sealed class StatementLedger
     }
 
     /// <summary>A Query (<paramref name="isQuery"/>) or Parse was checked; for a denial the client gets its error, not the server's.</summary>
-    public void Checked(in StatementVerdict verdict, bool isQuery)
+    /// <param name="parameters">An Execute's bound values, only where the route records them.</param>
+    public void Checked(in StatementVerdict verdict, bool isQuery, IReadOnlyList<AuditParameter>? parameters = null)
     {
         var facts = verdict.Facts;
         _metrics?.Statement(facts?.KindLabel ?? "unknown", verdict.Allowed);
         Add(new Entry
         {
             Facts = facts,
+            Parameters = parameters,
             Allowed = verdict.Allowed,
             SqlState = verdict.Denial?.SqlState,
             EndsRound = isQuery,
@@ -186,12 +188,14 @@ public sealed class StatementLedger
             SqlState = entry.SqlState,
             NormalizedQuery = facts.NormalizedQuery,
             Fingerprint = facts.Fingerprint,
+            Parameters = entry.Parameters,
         });
     }
 
     private struct Entry
     {
         public StatementAuditFacts? Facts;
+        public IReadOnlyList<AuditParameter>? Parameters;
         public bool Allowed;
         public bool EndsRound;
         public bool IsMarker;

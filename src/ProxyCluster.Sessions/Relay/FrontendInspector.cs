@@ -13,7 +13,8 @@ namespace ProxyCluster.Sessions.Relay;
 /// statement gate it also reads every <c>Query</c>, <c>Parse</c> and <c>FunctionCall</c> whole and lets through only
 /// what the gate allows; a denied one is replaced by a marker statement that makes the server fail in its place
 /// (<see cref="DenialMarkers"/>). With a statement ledger (audit, metrics) it also reads Sync and Execute whole and
-/// the start of each Bind, so that every execution of a prepared statement is recorded as that statement. Every
+/// the start of each Bind, so that every execution of a prepared statement is recorded as that statement (with its
+/// bound values, for a route that asks for them). Every
 /// other message streams through untouched and unread.
 /// </summary>
 public sealed class FrontendInspector : IFrameInspector
@@ -26,12 +27,13 @@ public sealed class FrontendInspector : IFrameInspector
     /// <summary>The statement name and SQL of the message <see cref="Inspect"/> deferred (one at a time: the pump awaits it).</summary>
     private (string StatementName, string Sql) _deferred;
 
-    public FrontendInspector(IStatementGate? gate, DenialMarkers markers, int maxInspectedMessageLength, StatementLedger? ledger = null)
+    /// <param name="recordParameterValues">The route asks for each execution's bound values in the audit trail.</param>
+    public FrontendInspector(IStatementGate? gate, DenialMarkers markers, int maxInspectedMessageLength, StatementLedger? ledger = null, bool recordParameterValues = false)
     {
         _gate = gate;
         _markers = markers;
         _ledger = ledger;
-        _prepared = ledger is not null && gate is not null ? new PreparedStatements() : null;
+        _prepared = ledger is not null && gate is not null ? new PreparedStatements(recordParameterValues) : null;
         MaxWholeMessageLength = maxInspectedMessageLength;
     }
 
@@ -59,7 +61,8 @@ public sealed class FrontendInspector : IFrameInspector
         if (frame.Code == (byte)FrontendCode.Execute)
         {
             // Every Execute takes the next result, known statement or not, so results stay paired with their entries.
-            _ledger!.Checked(StatementVerdict.Allow with { Facts = _prepared!.Executed(frame.Body) }, isQuery: false);
+            var portal = _prepared!.Executed(frame.Body);
+            _ledger!.Checked(StatementVerdict.Allow with { Facts = portal.Facts }, isQuery: false, portal.Parameters);
             return FrameDisposition.Forward;
         }
 
@@ -75,12 +78,12 @@ public sealed class FrontendInspector : IFrameInspector
 
         if (!TryReadSql(frame, out var statementName, out var sql))
         {
-            return Apply(frame.Code, statementName, gate.Undecodable(), destination);
+            return Apply(frame, statementName, gate.Undecodable(), destination);
         }
 
         if (gate.TryCheck(sql, out var verdict))
         {
-            return Apply(frame.Code, statementName, verdict, destination);
+            return Apply(frame, statementName, verdict, destination);
         }
 
         _deferred = (statementName, sql); // decoded once; InspectAsync continues from here
@@ -92,7 +95,7 @@ public sealed class FrontendInspector : IFrameInspector
         var (statementName, sql) = _deferred;
         _deferred = default;
         var verdict = await _gate!.CheckAsync(sql).ConfigureAwait(false);
-        return Apply(frame.Code, statementName, verdict, destination);
+        return Apply(frame, statementName, verdict, destination);
     }
 
     public bool ReplaceOversized(byte code, PipeWriter destination)
@@ -116,16 +119,17 @@ public sealed class FrontendInspector : IFrameInspector
         return FrontendReaders.TryReadQuery(frame.Body, out sql);
     }
 
-    public int PeekLength(byte code) => _prepared is not null && code == (byte)FrontendCode.Bind ? PreparedStatements.BindPeekLength : 0;
+    public int PeekLength(byte code) => _prepared is not null && code == (byte)FrontendCode.Bind ? _prepared.BindPeekLength : 0;
 
     public void Peek(byte code, in ReadOnlySequence<byte> prefix) => _prepared!.Bound(prefix);
 
-    private FrameDisposition Apply(byte code, string statementName, StatementVerdict verdict, PipeWriter destination)
+    private FrameDisposition Apply(in MessageFrame frame, string statementName, StatementVerdict verdict, PipeWriter destination)
     {
+        var code = frame.Code;
         if (code == (byte)FrontendCode.Parse && _prepared is not null)
         {
             // An allowed statement is recorded when it is executed; a denied one now, as the error its Parse gets.
-            _prepared.Prepared(statementName, verdict.Allowed ? verdict.Facts : null);
+            _prepared.Prepared(statementName, verdict.Allowed ? verdict.Facts : null, frame.Body);
             if (!verdict.Allowed)
             {
                 _ledger!.Checked(verdict, isQuery: false);

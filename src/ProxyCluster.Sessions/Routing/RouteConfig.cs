@@ -28,5 +28,11 @@ public sealed record RouteConfig(
     /// <summary>TLS to the server (SSLRequest, then a handshake checked as the mode says); disabled by default.</summary>
     public Upstream.UpstreamTlsSettings Tls { get; init; } = Upstream.UpstreamTlsSettings.Disabled;
 
+    /// <summary>
+    /// Record the values each prepared statement is executed with in the audit trail. Off by default: the values are
+    /// what literals would have been, and the trail otherwise never holds one.
+    /// </summary>
+    public bool AuditParameterValues { get; init; }
+
     public override string ToString() => $"route \"{Name}\" ({Host}:{Port})";
 }

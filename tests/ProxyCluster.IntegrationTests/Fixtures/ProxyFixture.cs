@@ -9,13 +9,17 @@ namespace ProxyCluster.IntegrationTests.Fixtures;
 
 /// <summary>
 /// A real throwaway PostgreSQL with an application database and role, and one proxy node in this process in front
-/// of it. Routes: <c>app</c> (the database), <c>missingdb</c> (a database the server does not have) and
-/// <c>unreachable</c> (a port nobody listens on). Tests mint their own tokens with <see cref="AddToken"/>.
+/// of it. Routes: <c>app</c> (the database), <c>missingdb</c> (a database the server does not have),
+/// <c>unreachable</c> (a port nobody listens on) and <see cref="ValuesAuditedDatabase"/> (the database again, with
+/// parameter values audited). Tests mint their own tokens with <see cref="AddToken"/>.
 /// </summary>
 public sealed class ProxyFixture : IAsyncLifetime
 {
     public const string AppDatabase = "app";
     public const string AppRole = "proxy_app";
+
+    /// <summary>A route to <see cref="AppDatabase"/> that records parameter values in the audit trail.</summary>
+    public const string ValuesAuditedDatabase = "app_values_audited";
     public const int AuthTimeoutSeconds = 3;
 
     /// <summary>"Token X may only SELECT from users."</summary>
@@ -104,6 +108,7 @@ public sealed class ProxyFixture : IAsyncLifetime
                 Route(AppDatabase, AppDatabase, Postgres.Port, passwordFile),
                 Route("missingdb", "no_such_database", Postgres.Port, passwordFile),
                 Route("unreachable", AppDatabase, ClosedPort(), passwordFile),
+                Route(ValuesAuditedDatabase, AppDatabase, Postgres.Port, passwordFile, auditParameterValues: true),
             },
         };
         Node = ProxyNode.Create(options, logging =>
@@ -169,8 +174,12 @@ public sealed class ProxyFixture : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static RouteOptions Route(string name, string database, int port, string passwordFile) =>
-        new() { Name = name, Host = "127.0.0.1", Port = port, Database = database, User = AppRole, PasswordFile = passwordFile, ConnectTimeoutSeconds = 5 };
+    private static RouteOptions Route(string name, string database, int port, string passwordFile, bool auditParameterValues = false) =>
+        new()
+        {
+            Name = name, Host = "127.0.0.1", Port = port, Database = database, User = AppRole, PasswordFile = passwordFile, ConnectTimeoutSeconds = 5,
+            AuditParameterValues = auditParameterValues,
+        };
 
     /// <summary>A loopback port that was free a moment ago and that nothing listens on.</summary>
     private static int ClosedPort()

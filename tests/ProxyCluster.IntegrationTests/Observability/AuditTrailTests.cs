@@ -110,6 +110,62 @@ public sealed class AuditTrailTests(ProxyFixture fixture)
         Assert.True(executions.Count == 3, string.Join('\n', records));
         Assert.Equal([1L, 2L, 2L], executions.Select(r => r.GetProperty("rows").GetInt64()));
         Assert.All(executions, r => Assert.Equal("allow", Text(r, "decision")));
+        Assert.All(executions, r => Assert.False(r.TryGetProperty("parameters", out _), "this route does not record values"));
+    }
+
+    [Fact]
+    public async Task PreparedStatement_OnARouteThatAsksForValues_IsAuditedWithThem_AndOnlyThere()
+    {
+        var token = fixture.AddToken("audited-values");
+        var secret = $"value-secret-{Guid.NewGuid():N}";
+        var audited = new NpgsqlConnectionStringBuilder(fixture.ConnectionString(token, ProxyFixture.ValuesAuditedDatabase));
+        await using (var connection = new NpgsqlConnection(audited.ConnectionString))
+        {
+            await connection.OpenAsync();
+
+            // Npgsql sends each value in binary and names its type in Parse; the record shows it as PostgreSQL prints it.
+            await using var command = new NpgsqlCommand("SELECT name FROM users WHERE id <= @n AND name <> @s AND @b IS NOT NULL AND @missing IS NULL", connection);
+            command.Parameters.AddWithValue("n", 2);
+            command.Parameters.AddWithValue("s", secret);
+            command.Parameters.AddWithValue("b", new byte[] { 0xca, 0xfe });
+            command.Parameters.AddWithValue("missing", NpgsqlTypes.NpgsqlDbType.Text, DBNull.Value);
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                }
+            }
+
+            // A long value is cut at the recording limit and says so.
+            await using var longValue = new NpgsqlCommand("SELECT length(@v)", connection);
+            longValue.Parameters.AddWithValue("v", new string('z', 5000));
+            Assert.Equal(5000, await longValue.ExecuteScalarAsync());
+        }
+
+        // The same statement on the ordinary route: no values.
+        await using (var connection = await fixture.OpenAsync(token))
+        {
+            await using var command = new NpgsqlCommand("SELECT length(@v)", connection);
+            command.Parameters.AddWithValue("v", secret);
+            await command.ExecuteScalarAsync();
+        }
+
+        var records = await ReadAuditAsync(r => Text(r, "event") == "terminated" && Text(r, "database") == ProxyFixture.AppDatabase, token);
+        var select = records.Single(r => Text(r, "type") == "statement" && Text(r, "normalized_query")!.StartsWith("SELECT name FROM users", StringComparison.Ordinal));
+        var values = select.GetProperty("parameters").EnumerateArray().ToList();
+        Assert.Equal(4, values.Count);
+        Assert.Equal("2", Text(values[0], "value"));
+        Assert.Equal(secret, Text(values[1], "value"));
+        Assert.Equal("cafe", Text(values[2], "value"));
+        Assert.Equal("binary", Text(values[2], "format"));
+        Assert.Equal(JsonValueKind.Null, values[3].GetProperty("value").ValueKind);
+
+        var lengths = records.Where(r => Text(r, "type") == "statement" && Text(r, "normalized_query") == "SELECT length($1)").ToList();
+        Assert.Equal(2, lengths.Count);
+        var cut = Assert.Single(lengths.Single(r => Text(r, "database") == ProxyFixture.ValuesAuditedDatabase).GetProperty("parameters").EnumerateArray());
+        Assert.Equal(new string('z', 256), Text(cut, "value"));
+        Assert.True(cut.GetProperty("truncated").GetBoolean());
+        Assert.False(lengths.Single(r => Text(r, "database") == ProxyFixture.AppDatabase).TryGetProperty("parameters", out _));
     }
 
     [Fact]
