@@ -9,9 +9,11 @@ public sealed class CallbackFamily : IExposable
     private readonly LabelledChildren<Func<double>> _children;
 
     internal CallbackFamily(string[] labelNames) =>
-        _children = new LabelledChildren<Func<double>>(labelNames, static () => throw new InvalidOperationException("callbacks are added, not created"));
+        _children = new LabelledChildren<Func<double>>(labelNames, static _ => throw new InvalidOperationException("callbacks are added, not created"));
 
     public IReadOnlyList<string> LabelNames => _children.LabelNames;
+
+    internal LabelledChildren<Func<double>>.Child[] Children => _children.Children;
 
     bool IExposable.HasSamples => _children.Children.Length > 0;
 

@@ -9,9 +9,11 @@ public sealed class CounterFamily : IExposable
 {
     private readonly LabelledChildren<Counter> _children;
 
-    internal CounterFamily(string[] labelNames) => _children = new LabelledChildren<Counter>(labelNames, static () => new Counter());
+    internal CounterFamily(string[] labelNames) => _children = new LabelledChildren<Counter>(labelNames, static _ => new Counter());
 
     public IReadOnlyList<string> LabelNames => _children.LabelNames;
+
+    internal LabelledChildren<Counter>.Child[] Children => _children.Children;
 
     bool IExposable.HasSamples => _children.Children.Length > 0;
 

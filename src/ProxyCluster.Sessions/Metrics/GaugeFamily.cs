@@ -5,9 +5,11 @@ public sealed class GaugeFamily : IExposable
 {
     private readonly LabelledChildren<Gauge> _children;
 
-    internal GaugeFamily(string[] labelNames) => _children = new LabelledChildren<Gauge>(labelNames, static () => new Gauge());
+    internal GaugeFamily(string[] labelNames) => _children = new LabelledChildren<Gauge>(labelNames, static _ => new Gauge());
 
     public IReadOnlyList<string> LabelNames => _children.LabelNames;
+
+    internal LabelledChildren<Gauge>.Child[] Children => _children.Children;
 
     bool IExposable.HasSamples => _children.Children.Length > 0;
 

@@ -18,6 +18,11 @@ public sealed class Histogram : IExposable
     private readonly long[] _counts;
     private long _sumMicros;
 
+    // Null unless the registry is published on a meter (MeterBridge): then every observation is also recorded there,
+    // because OpenTelemetry has no observable histogram to read these buckets from. A plain read on the hot path is
+    // enough: the .NET memory model publishes a fully built object with its reference.
+    private HistogramMirror? _mirror;
+
     public Histogram(ReadOnlySpan<double> upperBounds)
     {
         if (upperBounds.IsEmpty)
@@ -68,6 +73,12 @@ public sealed class Histogram : IExposable
 
     bool IExposable.HasSamples => true;
 
+    internal HistogramMirror? Mirror
+    {
+        get => Volatile.Read(ref _mirror);
+        set => Volatile.Write(ref _mirror, value);
+    }
+
     /// <summary>Records <paramref name="value"/>; NaN is ignored, since it would poison the sum.</summary>
     public void Observe(double value)
     {
@@ -78,13 +89,16 @@ public sealed class Histogram : IExposable
 
         Interlocked.Increment(ref _counts[BucketOf(value)]);
         Interlocked.Add(ref _sumMicros, (long)Math.Round(value * MicrosPerUnit));
+        _mirror?.Record(value);
     }
 
     /// <summary>Records a duration in seconds, its sum exact to the microsecond.</summary>
     public void Observe(TimeSpan elapsed)
     {
-        Interlocked.Increment(ref _counts[BucketOf(elapsed.TotalSeconds)]);
+        var seconds = elapsed.TotalSeconds;
+        Interlocked.Increment(ref _counts[BucketOf(seconds)]);
         Interlocked.Add(ref _sumMicros, elapsed.Ticks / TimeSpan.TicksPerMicrosecond);
+        _mirror?.Record(seconds);
     }
 
     void IExposable.WriteSamples(ExpositionWriter writer, string name) => WriteSamples(writer, name, [], []);

@@ -7,11 +7,12 @@ namespace ProxyCluster.Sessions.Metrics;
 internal sealed class LabelledChildren<T>
     where T : class
 {
-    private readonly Func<T> _create;
+    private readonly Func<KeyValuePair<string, object?>[], T> _create;
     private readonly Lock _gate = new();
     private Child[] _children = [];
 
-    public LabelledChildren(string[] labelNames, Func<T> create)
+    /// <param name="create">Makes a child, given its labels as meter tags (see <see cref="Child.Tags"/>).</param>
+    public LabelledChildren(string[] labelNames, Func<KeyValuePair<string, object?>[], T> create)
     {
         LabelNames = labelNames;
         _create = create;
@@ -25,6 +26,18 @@ internal sealed class LabelledChildren<T>
     {
         var found = Find(Volatile.Read(ref _children), labelValues);
         return found ?? GetOrAdd(labelValues, null);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="update"/> on the children under the lock that adding one takes, so a child added
+    /// meanwhile is either among those passed or created after <paramref name="update"/> has run (and sees its effect).
+    /// </summary>
+    public void UpdateUnderLock(Action<Child[]> update)
+    {
+        lock (_gate)
+        {
+            update(_children);
+        }
     }
 
     /// <summary>Adds a child made elsewhere (callbacks); fails if those label values are taken.</summary>
@@ -56,8 +69,10 @@ internal sealed class LabelledChildren<T>
                 return existing;
             }
 
-            var child = given ?? _create();
-            Volatile.Write(ref _children, [.. children, new Child(labelValues.ToArray(), child)]);
+            var values = labelValues.ToArray();
+            var tags = TagsOf(LabelNames, values);
+            var child = given ?? _create(tags);
+            Volatile.Write(ref _children, [.. children, new Child(values, child, tags)]);
             return child;
         }
     }
@@ -75,5 +90,20 @@ internal sealed class LabelledChildren<T>
         return null;
     }
 
-    internal readonly record struct Child(string[] LabelValues, T Metric);
+    private static KeyValuePair<string, object?>[] TagsOf(string[] labelNames, string[] labelValues)
+    {
+        var tags = new KeyValuePair<string, object?>[labelNames.Length];
+        for (var i = 0; i < tags.Length; i++)
+        {
+            tags[i] = new KeyValuePair<string, object?>(labelNames[i], labelValues[i]);
+        }
+
+        return tags;
+    }
+
+    /// <param name="Tags">
+    /// The labels as <see cref="System.Diagnostics.Metrics"/> tags, built once with the child so that publishing it
+    /// on a meter (see <see cref="MeterBridge"/>) never builds them again per measurement.
+    /// </param>
+    internal readonly record struct Child(string[] LabelValues, T Metric, KeyValuePair<string, object?>[] Tags);
 }

@@ -16,6 +16,9 @@ public sealed class MetricsRegistry
     private readonly Lock _gate = new();
     private Registered[] _metrics = [];
 
+    // The meter these metrics are also published on, if any (see MeterBridge).
+    private MeterBridge? _bridge;
+
     public Counter CreateCounter(string name, string help) => Register(name, help, "counter", new Counter());
 
     public CounterFamily CreateCounterFamily(string name, string help, params ReadOnlySpan<string> labelNames) =>
@@ -73,11 +76,45 @@ public sealed class MetricsRegistry
         output.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
     }
 
+    /// <summary>
+    /// Makes <paramref name="bridge"/> the one bridge told of every registration from now on, and returns the metrics
+    /// registered so far. Registration notifies the bridge rather than the node attaching it after the last
+    /// registration, because registrations happen in several places (DI factories, NodeMetrics after the build) and
+    /// an ordering rule there would break silently. The snapshot and the switch happen under the registration lock,
+    /// so every metric is published exactly once: it is either in the snapshot or registered after the switch.
+    /// </summary>
+    internal Registered[] Attach(MeterBridge bridge)
+    {
+        lock (_gate)
+        {
+            if (_bridge is not null)
+            {
+                throw new InvalidOperationException("these metrics are already published on a meter");
+            }
+
+            _bridge = bridge;
+            return _metrics;
+        }
+    }
+
+    internal void Detach(MeterBridge bridge)
+    {
+        lock (_gate)
+        {
+            if (ReferenceEquals(_bridge, bridge))
+            {
+                _bridge = null;
+            }
+        }
+    }
+
     private T Register<T>(string name, string help, string type, T metric)
         where T : class, IExposable
     {
         MetricNames.ValidateMetric(name);
         ArgumentNullException.ThrowIfNull(help);
+        var registered = new Registered(name, help, type, metric);
+        MeterBridge? bridge;
         lock (_gate)
         {
             foreach (var existing in _metrics)
@@ -88,11 +125,15 @@ public sealed class MetricsRegistry
                 }
             }
 
-            Volatile.Write(ref _metrics, [.. _metrics, new Registered(name, help, type, metric)]);
+            Volatile.Write(ref _metrics, [.. _metrics, registered]);
+            bridge = _bridge;
         }
 
+        // Outside the lock: creating an instrument calls the meter's listeners (the OpenTelemetry SDK) synchronously.
+        bridge?.Publish(registered);
         return metric;
     }
 
-    private readonly record struct Registered(string Name, string Help, string Type, IExposable Metric);
+    /// <param name="Type">The Prometheus type: counter, gauge or histogram.</param>
+    internal readonly record struct Registered(string Name, string Help, string Type, IExposable Metric);
 }
