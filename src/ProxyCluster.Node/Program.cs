@@ -36,7 +36,8 @@ const string Usage = """
                           MaxDelayMilliseconds (5000), ForgetAfterSeconds (600), MaxTrackedAddresses}
                         Routes [{Name ("*" = any database), Host, Port, Database (null = as requested),
                           User, PasswordFile | PasswordEnv, SearchPath (default "public"),
-                          Tls (verify-full | require | disable), TlsCaFile}]
+                          Tls (verify-full | require | disable), TlsCaFile, AuditParameterValues (false: bound
+                          values are never audited; true: each execution's values, up to 256 bytes each)}]
                       Any setting can be overridden by an environment variable PROXYCLUSTER_Proxy__<Name>
                       (e.g. PROXYCLUSTER_Proxy__NodeOrdinal=2).
       -h, --help      Show this help.
