@@ -39,6 +39,9 @@ public sealed class ProxyOptions
     /// <summary>The audit trail; null writes none (the control store's table is used when there is one).</summary>
     public AuditOptions Audit { get; set; } = new();
 
+    /// <summary>Metrics pushed over OTLP besides <c>/metrics</c>; off unless an endpoint is configured.</summary>
+    public OtlpOptions Otlp { get; set; } = new();
+
     public int AuthTimeoutSeconds { get; set; } = 30;
 
     /// <summary>How failed authentications are slowed per client address.</summary>

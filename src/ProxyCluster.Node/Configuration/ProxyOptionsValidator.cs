@@ -100,6 +100,8 @@ public static class ProxyOptionsValidator
             problems.Add("Proxy:Audit:QueueCapacity must be at least 16");
         }
 
+        problems.AddRange(OtlpOptions.Validate(options.Otlp));
+
         return problems;
     }
 
