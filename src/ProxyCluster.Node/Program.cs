@@ -30,6 +30,9 @@ const string Usage = """
                           JWTs accepted as the password over TLS (or on a development listener)
                         Audit {File (JSON lines; "-" for stdout), ControlStore (true: also the control store's
                           audit_records table), SpillDirectory, QueueCapacity (65536)}
+                        Otlp {Endpoint (collector base URL; none: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set),
+                          Protocol (http/protobuf | grpc), ExportIntervalSeconds (15), Headers ("k=v,k2=v2",
+                          never logged)}: the /metrics metrics also pushed over OTLP
                         PolicyDirectory (YAML/JSON policy documents; see src/ProxyCluster.Policy/POLICY.md)
                         AuthTimeoutSeconds, MaxConnections
                         AuthFailureThrottle {FreeAttempts (5), BaseDelayMilliseconds (100),

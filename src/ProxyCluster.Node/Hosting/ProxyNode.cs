@@ -45,14 +45,16 @@ public sealed class ProxyNode : IAsyncDisposable
     private readonly ProxyOptions _options;
     private readonly List<ListenOptions> _postgresListeners;
     private readonly ListenOptions? _adminListener;
+    private readonly OtlpMetricsExport? _otlp;
     private NodeMembership? _membership;
 
-    private ProxyNode(WebApplication app, ProxyOptions options, List<ListenOptions> postgresListeners, ListenOptions? adminListener)
+    private ProxyNode(WebApplication app, ProxyOptions options, List<ListenOptions> postgresListeners, ListenOptions? adminListener, OtlpMetricsExport? otlp)
     {
         _app = app;
         _options = options;
         _postgresListeners = postgresListeners;
         _adminListener = adminListener;
+        _otlp = otlp;
     }
 
     public IServiceProvider Services => _app.Services;
@@ -137,6 +139,14 @@ public sealed class ProxyNode : IAsyncDisposable
             app.Services.GetRequiredService<TokenRegistry>(),
             app.Services.GetRequiredService<IClusterView>(),
             app.Services.GetRequiredService<NodeAudit>().Pipeline);
+        var otlp = OtlpMetricsExport.Build(
+            options.Otlp, options.NodeId, app.Services.GetRequiredService<MetricsRegistry>(), app.Services.GetRequiredService<ILogger<OtlpMetricsExport>>());
+        if (otlp is not null)
+        {
+            // The last export when the node stops, after its sessions are cut, rather than whenever it is disposed.
+            app.Lifetime.ApplicationStopped.Register(otlp.Dispose);
+        }
+
         if (app.Services.GetService<ControlPlane>() is { } control)
         {
             FollowTokens(control, sessions, app.Services.GetRequiredService<TokenExpiryWatcher>(), options.NodeId);
@@ -146,7 +156,7 @@ public sealed class ProxyNode : IAsyncDisposable
             app.Services.GetRequiredService<NodeReadiness>().MarkReady(); // the token file is loaded above
         }
 
-        var node = new ProxyNode(app, options, postgresListeners, adminListener);
+        var node = new ProxyNode(app, options, postgresListeners, adminListener, otlp);
         app.Services.GetRequiredService<ProxyNodeIdentity>().Bind(() => node.Registration);
         return node;
     }
@@ -206,6 +216,7 @@ public sealed class ProxyNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _membership?.Dispose();
+        _otlp?.Dispose(); // before the services its callbacks read are disposed (a no-op if the node has stopped)
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
