@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ProxyCluster.IntegrationTests.Fixtures;
 
-/// <summary>Keeps every line the node logs, so tests can assert what was (and was never) written.</summary>
+/// <summary>Keeps every line the node logs at any level, so tests can assert what was (and was never) written.</summary>
 public sealed class CollectingLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -23,7 +23,11 @@ public sealed class CollectingLoggerProvider : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            // The structured values too: a secret could hide in a property a formatter leaves out.
+            var properties = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} [{properties}] {exception}");
+        }
     }
 }

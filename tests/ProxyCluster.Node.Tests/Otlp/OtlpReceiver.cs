@@ -93,7 +93,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         }
 
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
-        _received.Writer.TryWrite(new Received(context.Request.Method, context.Request.Path, context.Request.ContentType, headers, ExportedMetrics.Decode(bytes)));
+        _received.Writer.TryWrite(new Received(context.Request.Method, context.Request.Path, context.Request.ContentType, headers, bytes, ExportedMetrics.Decode(bytes)));
         if (grpc)
         {
             context.Response.ContentType = "application/grpc";
@@ -105,5 +105,6 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         context.Response.ContentType = "application/x-protobuf";
     }
 
-    internal sealed record Received(string Method, string Path, string? ContentType, IReadOnlyDictionary<string, string> Headers, ExportedMetrics Metrics);
+    /// <param name="Body">The ExportMetricsServiceRequest as sent (uncompressed), for tests that search every byte.</param>
+    internal sealed record Received(string Method, string Path, string? ContentType, IReadOnlyDictionary<string, string> Headers, byte[] Body, ExportedMetrics Metrics);
 }
