@@ -45,7 +45,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     /// <summary>Where initdb, pg_ctl, postgres, psql and pgbench live.</summary>
     public string BinDirectory { get; }
 
-    public int PostmasterPid { get; }
+    public int PostmasterPid { get; private set; }
 
     public string DataDirectory => Path.Combine(_baseDirectory, "data");
 
@@ -146,6 +146,21 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     /// <summary>The last lines of the server log, for assertion messages.</summary>
     public string LogTail(int lines = 40) => LogTailOf(_baseDirectory, lines);
+
+    /// <summary>Stops the server (fast shutdown, by PID) and keeps its data, so <see cref="RestartAsync"/> can bring it back: an outage.</summary>
+    public Task StopAsync() => StopByPidAsync(PostmasterPid);
+
+    /// <summary>Starts the server <see cref="StopAsync"/> stopped, on the same port, and waits until it accepts connections.</summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        if (!await TryStartAsync(BinDirectory, _baseDirectory, Port, Posix.geteuid() == 0, ct))
+        {
+            throw new InvalidOperationException($"PostgreSQL could not start again on port {Port}." + LogTailOf(_baseDirectory));
+        }
+
+        PostmasterPid = ReadPostmasterPid(_baseDirectory);
+        await WaitUntilAcceptingAsync(ct);
+    }
 
     /// <summary>Fast shutdown (SIGINT) by the postmaster PID, then SIGQUIT and SIGKILL if it lingers; deletes the directory.</summary>
     public async ValueTask DisposeAsync()

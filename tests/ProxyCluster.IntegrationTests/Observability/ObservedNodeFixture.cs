@@ -13,7 +13,8 @@ namespace ProxyCluster.IntegrationTests.Observability;
 /// control store's audit table, <c>/metrics</c>, and OTLP export (every second, with an API-key header) to an
 /// OTLP receiver. Clients come in three ways: SCRAM on <see cref="PlainPort"/>, and the token as a
 /// cleartext password or a JWT over TLS on <see cref="TlsPort"/> (<c>require</c>, certificate from
-/// <see cref="Ca"/>). The control store is a database and role of its own on the upstream server.
+/// <see cref="Ca"/>). The control store is a server of its own (<see cref="ControlServer"/>), so a test can stop it
+/// while sessions go on.
 /// </summary>
 public sealed class ObservedNodeFixture : IAsyncLifetime
 {
@@ -26,6 +27,8 @@ public sealed class ObservedNodeFixture : IAsyncLifetime
     private string _directory = string.Empty;
 
     public PostgresServer Postgres { get; private set; } = null!;
+
+    public PostgresServer ControlServer { get; private set; } = null!;
 
     public ProxyNode Node { get; private set; } = null!;
 
@@ -62,8 +65,9 @@ public sealed class ObservedNodeFixture : IAsyncLifetime
         var upstreamPassword = await Postgres.CreateRoleAsync(AppRole);
         await Postgres.CreateDatabaseAsync(AppDatabase, AppRole);
         await Postgres.ExecuteAsync($"CREATE TABLE users (id int PRIMARY KEY, name text NOT NULL); INSERT INTO users VALUES (1, 'ada'), (2, 'grace'); ALTER TABLE users OWNER TO {AppRole};", AppDatabase);
-        var controlPassword = await Postgres.CreateRoleAsync(ControlRole);
-        await Postgres.CreateDatabaseAsync(ControlDatabase, ControlRole);
+        ControlServer = await PostgresServer.StartAsync();
+        var controlPassword = await ControlServer.CreateRoleAsync(ControlRole);
+        await ControlServer.CreateDatabaseAsync(ControlDatabase, ControlRole);
         ConfiguredSecrets.AddRange([upstreamPassword, controlPassword, AdminToken, OtlpApiKey]);
 
         var upstreamPasswordFile = Path.Combine(_directory, "upstream.password");
@@ -99,7 +103,7 @@ public sealed class ObservedNodeFixture : IAsyncLifetime
             ControlStore = new ControlStoreOptions
             {
                 Host = "127.0.0.1",
-                Port = Postgres.Port,
+                Port = ControlServer.Port,
                 Database = ControlDatabase,
                 User = ControlRole,
                 PasswordFile = controlPasswordFile,
@@ -132,6 +136,48 @@ public sealed class ObservedNodeFixture : IAsyncLifetime
     /// <summary>Npgsql over TLS, verifying the node's certificate and name.</summary>
     public NpgsqlConnectionStringBuilder OverTls(string user, string password) => Builder(TlsPort, user, password, SslMode.VerifyFull);
 
+    /// <summary>
+    /// Opens a connection, retrying while the token is refused: a token created through the admin API is usable once
+    /// the node has applied its journal event, milliseconds later.
+    /// </summary>
+    public static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder)
+    {
+        NpgsqlConnection? opened = null;
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var connection = new NpgsqlConnection(builder.ConnectionString);
+                try
+                {
+                    await connection.OpenAsync();
+                    opened = connection;
+                    return true;
+                }
+                catch (PostgresException e) when (e.SqlState == "28P01")
+                {
+                    await connection.DisposeAsync();
+                    return false;
+                }
+            },
+            $"{builder.Username} can log in");
+        return opened!;
+    }
+
+    public static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>A counter or gauge from <c>/metrics</c>; 0 when absent.</summary>
+    public async Task<double> MetricAsync(string name)
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(new Uri(AdminUrl + "/metrics"));
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Every row of the audit table as PostgreSQL prints it.</summary>
     public Task<string> AuditTableTextAsync() =>
         ControlScalarAsync<string>($"SELECT coalesce(string_agg(r::text, E'\\n' ORDER BY id), '') FROM {ControlSchema}.audit_records r");
@@ -139,7 +185,7 @@ public sealed class ObservedNodeFixture : IAsyncLifetime
     /// <summary>One value from the control store, asked as its superuser.</summary>
     public async Task<T> ControlScalarAsync<T>(string sql)
     {
-        await using var connection = new NpgsqlConnection(Postgres.ConnectionString(ControlDatabase));
+        await using var connection = new NpgsqlConnection(ControlServer.ConnectionString(ControlDatabase));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
@@ -156,6 +202,11 @@ public sealed class ObservedNodeFixture : IAsyncLifetime
         if (Otlp is not null)
         {
             await Otlp.DisposeAsync();
+        }
+
+        if (ControlServer is not null)
+        {
+            await ControlServer.DisposeAsync();
         }
 
         if (Postgres is not null)

@@ -6,12 +6,14 @@ using ProxyCluster.Node.Tests.Otlp;
 namespace ProxyCluster.IntegrationTests.Observability;
 
 /// <summary>
+/// The audit trail and metrics of one node with every output on (<see cref="ObservedNodeFixture"/>).
 /// "Who touched what, never a secret", end to end: full sessions with SCRAM, a token as a cleartext password over
 /// TLS and a JWT over TLS run statements holding literal secrets (and a prepared statement bound to one); then
 /// every byte the node wrote — logs at debug level, the audit file, the control store's audit table, /metrics and
-/// the OTLP exports — holds the expected records and none of the tokens, passwords, keys or literals.
+/// the OTLP exports — holds the expected records and none of the tokens, passwords, keys or literals. And the
+/// control store stopping mid-run: records wait on disk and arrive, once each, when it is back.
 /// </summary>
-public sealed class NothingSecretIsWrittenTests(ObservedNodeFixture fixture) : IClassFixture<ObservedNodeFixture>
+public sealed class ObservedNodeTests(ObservedNodeFixture fixture) : IClassFixture<ObservedNodeFixture>
 {
     [Fact]
     public async Task EverySinkHasTheRecords_AndNoSinkHasASecret()
@@ -26,9 +28,9 @@ public sealed class NothingSecretIsWrittenTests(ObservedNodeFixture fixture) : I
         var wrong = $"pct_{writer.Id}_wrong{Guid.NewGuid():N}";
 
         // SCRAM on the plain listener, with a literal, a number and a prepared statement bound to a secret.
-        await using (var connection = await OpenAsync(fixture.Plain(writer.User, writer.Token)))
+        await using (var connection = await ObservedNodeFixture.OpenAsync(fixture.Plain(writer.User, writer.Token)))
         {
-            await Scalar(connection, $"SELECT '{literal}' AS x, {number} AS n");
+            await ObservedNodeFixture.ScalarAsync(connection, $"SELECT '{literal}' AS x, {number} AS n");
             await using var prepared = new NpgsqlCommand("SELECT count(*) FROM users WHERE name <> @name", connection);
             prepared.Parameters.AddWithValue("name", bound);
             await prepared.PrepareAsync();
@@ -37,17 +39,17 @@ public sealed class NothingSecretIsWrittenTests(ObservedNodeFixture fixture) : I
 
         // The token as a cleartext password under another user name, over TLS (verify-full: no TLS, no session); one
         // statement denied.
-        await using (var connection = await OpenAsync(fixture.OverTls("reader-service", reader.Token)))
+        await using (var connection = await ObservedNodeFixture.OpenAsync(fixture.OverTls("reader-service", reader.Token)))
         {
-            await Scalar(connection, $"SELECT count(*) FROM users WHERE name <> '{literal}'");
-            var denied = await Assert.ThrowsAsync<PostgresException>(() => Scalar(connection, $"DELETE FROM users WHERE name = '{literal}'"));
+            await ObservedNodeFixture.ScalarAsync(connection, $"SELECT count(*) FROM users WHERE name <> '{literal}'");
+            var denied = await Assert.ThrowsAsync<PostgresException>(() => ObservedNodeFixture.ScalarAsync(connection, $"DELETE FROM users WHERE name = '{literal}'"));
             Assert.Equal("42501", denied.SqlState);
         }
 
         // A JWT as the password over TLS.
-        await using (var connection = await OpenAsync(fixture.OverTls("jwt-service", jwt)))
+        await using (var connection = await ObservedNodeFixture.OpenAsync(fixture.OverTls("jwt-service", jwt)))
         {
-            await Scalar(connection, $"SELECT '{literal}' AS via_jwt");
+            await ObservedNodeFixture.ScalarAsync(connection, $"SELECT '{literal}' AS via_jwt");
         }
 
         // A wrong secret for a real token id: refused, and the refusal audited without it.
@@ -109,35 +111,42 @@ public sealed class NothingSecretIsWrittenTests(ObservedNodeFixture fixture) : I
         }
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(NpgsqlConnectionStringBuilder builder)
-    {
-        // A token created through the admin API is usable once the node has applied the journal event: milliseconds.
-        NpgsqlConnection? opened = null;
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                var connection = new NpgsqlConnection(builder.ConnectionString);
-                try
-                {
-                    await connection.OpenAsync();
-                    opened = connection;
-                    return true;
-                }
-                catch (PostgresException e) when (e.SqlState == "28P01")
-                {
-                    await connection.DisposeAsync();
-                    return false;
-                }
-            },
-            $"{builder.Username} can log in");
-        return opened!;
-    }
-
-    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
     private static string SecretOf(TestToken token) => token.Token[(token.Token.LastIndexOf('_') + 1)..];
+
+    [Fact]
+    public async Task ControlStoreStopsMidRun_RecordsSpillAndArriveOnceEachWhenItIsBack()
+    {
+        using var admin = fixture.Admin();
+        var token = await admin.CreateTokenAsync("observed-outage", route: ObservedNodeFixture.AppDatabase);
+        await using var connection = await ObservedNodeFixture.OpenAsync(fixture.Plain(token.User, token.Token));
+        await ObservedNodeFixture.ScalarAsync(connection, "SELECT 1 AS before_outage");
+        await Eventually.TrueAsync(async () => await StoredAsync(token.Id, "before_outage") == 1, "the first record is in the table");
+        var spilledBefore = await fixture.MetricAsync("proxycluster_audit_spilled_total");
+
+        await fixture.ControlServer.StopAsync();
+        try
+        {
+            // Sessions do not depend on the control store: the statement runs, and its record waits on disk.
+            Assert.Equal(1, await ObservedNodeFixture.ScalarAsync(connection, "SELECT 1 AS during_outage"));
+            await Eventually.TrueAsync(async () => await fixture.MetricAsync("proxycluster_audit_spilled_total") > spilledBefore, "the record is spilled", TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await fixture.ControlServer.RestartAsync();
+        }
+
+        await ObservedNodeFixture.ScalarAsync(connection, "SELECT 1 AS after_outage");
+        await Eventually.TrueAsync(
+            async () => await StoredAsync(token.Id, "during_outage") == 1 && await StoredAsync(token.Id, "after_outage") == 1,
+            "the spilled record and the next arrive",
+            TimeSpan.FromSeconds(30));
+        Assert.Equal(1, await StoredAsync(token.Id, "before_outage"));
+        Assert.True(await fixture.MetricAsync("proxycluster_audit_redelivered_total") > 0);
+        Assert.Equal(0, await fixture.MetricAsync("proxycluster_audit_lost_total"));
+        Assert.Equal(0, await fixture.MetricAsync("proxycluster_audit_dropped_total"));
+    }
+
+    private Task<long> StoredAsync(string tokenId, string alias) =>
+        fixture.ControlScalarAsync<long>(
+            $"SELECT count(*) FROM {ObservedNodeFixture.ControlSchema}.audit_records WHERE token_id = '{tokenId}' AND normalized_query = 'SELECT $1 AS {alias}'");
 }
