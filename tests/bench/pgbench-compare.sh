@@ -35,8 +35,9 @@ Options:
   --clients N     pgbench -c (default 8)
   --jobs N        pgbench -j (default 2)
   --scale N       pgbench -i scale (default 10); re-initialised only when it differs
-  --warmup S      an unmeasured run of S seconds per target and mode before round 1 (default 2; 0 = none),
-                  so JIT compilation and cold caches do not land in the first round
+  --warmup S      an unmeasured run of S seconds per target and mode before round 1 (default 10; 0 = none),
+                  so JIT compilation and cold caches do not land in the first round: a freshly started
+                  node spent ~19% of its CPU in tiered compilation 6-16 s into a pgbench run (perf)
   --targets LIST  comma-separated subset of direct,pgbouncer,proxy (default all)
   --modes LIST    comma-separated subset of simple,prepared,connect (default all)
   --reinit        run pgbench -i even when the database already has the scale
@@ -60,7 +61,7 @@ scale=10
 targets_csv=direct,pgbouncer,proxy
 modes_csv=simple,prepared,connect
 reinit=0
-warmup=2
+warmup=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=${2:?}; shift 2 ;;
