@@ -35,10 +35,9 @@ public sealed class ClusterAdminTests(ClusterFixture cluster)
     {
         using var admin = cluster.Admin(0);
         await admin.CreateTokenAsync("lag-check"); // the journal is not empty, so the head is known
-        using var http = new HttpClient();
         await Eventually.TrueAsync(async () =>
         {
-            var metrics = await http.GetStringAsync(new Uri(cluster.AdminUrlOf(1) + "/metrics"));
+            var metrics = await MetricsScrape.TextAsync(cluster.AdminUrlOf(1));
             return metrics.Contains("\nproxycluster_journal_lag_events 0\n", StringComparison.Ordinal)
                 && metrics.Contains("\nproxycluster_control_store_connected 1\n", StringComparison.Ordinal);
         }, "node 2 reports no lag and a connected control store");

@@ -56,13 +56,7 @@ public sealed class ClusterAuditTests(ClusterFixture cluster)
         return status == 200 ? body!["records"]!.AsArray().Count(r => r!["normalized_query"]?.GetValue<string>() == "SELECT $1") : -1;
     }
 
-    private async Task<double> SpilledOn(int node)
-    {
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri(cluster.AdminUrlOf(node) + "/metrics"));
-        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("proxycluster_audit_spilled_total ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private Task<double> SpilledOn(int node) => MetricsScrape.ValueAsync(cluster.AdminUrlOf(node), "proxycluster_audit_spilled_total");
 
     private static async Task Execute(NpgsqlConnection connection, string sql)
     {

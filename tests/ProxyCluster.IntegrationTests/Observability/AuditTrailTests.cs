@@ -75,7 +75,7 @@ public sealed class AuditTrailTests(ProxyFixture fixture)
         Assert.Contains(records, r => Text(r, "type") == "session" && Text(r, "event") == "authenticated" && Text(r, "auth_method") == "scram" && Text(r, "token_id") == writer.Id);
         Assert.Contains(records, r => Text(r, "type") == "session" && Text(r, "event") == "authenticated" && Text(r, "auth_method") == "cleartext" && Text(r, "token_id") == reader.Id);
 
-        var metrics = await new HttpClient().GetStringAsync(new Uri(fixture.AdminUrl + "/metrics"));
+        var metrics = await MetricsScrape.TextAsync(fixture.AdminUrl);
         Assert.Contains("proxycluster_statements_total{kind=\"delete\",decision=\"deny\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("proxycluster_authentications_total{method=\"scram-sha-256\",result=\"ok\"}", metrics, StringComparison.Ordinal);
 

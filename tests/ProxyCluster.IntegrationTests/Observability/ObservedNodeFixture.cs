@@ -170,13 +170,7 @@ public sealed class ObservedNodeFixture : IAsyncLifetime
     }
 
     /// <summary>A counter or gauge from <c>/metrics</c>; 0 when absent.</summary>
-    public async Task<double> MetricAsync(string name)
-    {
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri(AdminUrl + "/metrics"));
-        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return line is null ? 0 : double.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public Task<double> MetricAsync(string name) => MetricsScrape.ValueAsync(AdminUrl, name);
 
     /// <summary>Every row of the audit table as PostgreSQL prints it.</summary>
     public Task<string> AuditTableTextAsync() =>

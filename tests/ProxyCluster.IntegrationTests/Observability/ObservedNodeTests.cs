@@ -89,8 +89,7 @@ public sealed class ObservedNodeTests(ObservedNodeFixture fixture) : IClassFixtu
                 $"SELECT count(*) FROM {ObservedNodeFixture.ControlSchema}.audit_records WHERE event = 'refused' AND token_id = '{writer.Id}' AND sqlstate = '28P01'") >= 1,
             "the refused login is in the table");
 
-        using var http = new HttpClient();
-        var metrics = await http.GetStringAsync(new Uri(fixture.AdminUrl + "/metrics"));
+        var metrics = await MetricsScrape.TextAsync(fixture.AdminUrl);
         Assert.Contains("proxycluster_statements_total{kind=\"delete\",decision=\"deny\"}", metrics, StringComparison.Ordinal);
 
         // The denial above, counted in an export; every export carries the key, and their bytes are searched too.
