@@ -3,6 +3,7 @@ using ProxyCluster.Protocol.Errors;
 using ProxyCluster.Protocol.Frontend;
 using ProxyCluster.Sessions.Audit;
 using ProxyCluster.Sessions.Auth;
+using ProxyCluster.Sessions.Cancel;
 using ProxyCluster.Sessions.Lifecycle;
 using ProxyCluster.Sessions.Policy;
 using ProxyCluster.Sessions.Routing;
@@ -251,24 +252,7 @@ public sealed class ClientSession
     /// <summary>The server answers a CancelRequest with nothing but closing; so does the proxy, whatever the outcome.</summary>
     private async Task ForwardCancelAsync(CancelRequest presented, CancellationToken connectionClosed)
     {
-        var target = _services.CancelKeys.Resolve(presented);
-        if (target is null)
-        {
-            // Keys minted by another node will be forwarded there once nodes know each other's admin addresses.
-            SessionLog.CancelRequested(_services.Logger, _client.RemoteAddress, presented.ProcessId, "no such session on this node");
-            return;
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
-        timeout.CancelAfter(_services.Limits.CancelTimeout);
-        try
-        {
-            await _services.Upstream.CancelAsync(target.Route, target.UpstreamKey, timeout.Token).ConfigureAwait(false);
-            SessionLog.CancelRequested(_services.Logger, _client.RemoteAddress, presented.ProcessId, $"forwarded to {target.Route}");
-        }
-        catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
-        {
-            SessionLog.CancelRequested(_services.Logger, _client.RemoteAddress, presented.ProcessId, $"could not reach {target.Route}: {exception.GetType().Name}");
-        }
+        var outcome = await CancelDelivery.FromClientAsync(_services, presented, connectionClosed).ConfigureAwait(false);
+        SessionLog.CancelRequested(_services.Logger, _client.RemoteAddress, presented.ProcessId, outcome);
     }
 }

@@ -35,6 +35,9 @@ public sealed record SessionServices(
     /// <summary>Session, authentication and statement metrics; null counts nothing.</summary>
     public Metrics.SessionMetrics? Metrics { get; init; }
 
+    /// <summary>Delivers CancelRequests for other nodes' sessions to them; null drops them (a single node).</summary>
+    public IPeerCancel? PeerCancel { get; init; }
+
     /// <summary>The node's name in audit records.</summary>
     public string NodeId { get; init; } = "node";
 }

@@ -46,6 +46,7 @@ public static class AdminEndpoints
         var v1 = app.MapGroup("/v1").AddEndpointFilter(new AdminAuthorizationFilter(app.Services.GetService<AdminCredential>()));
         TokenEndpoints.Map(v1);
         SessionEndpoints.Map(v1, options);
+        CancelEndpoints.Map(v1);
         AuditEndpoints.Map(v1);
         JwtEndpoints.Map(v1);
         v1.MapGet("/cluster", async (IClusterView cluster, HttpContext context) =>

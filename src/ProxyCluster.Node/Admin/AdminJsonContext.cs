@@ -26,6 +26,8 @@ public static class AdminJson
 [JsonSerializable(typeof(RotateTokenRequest))]
 [JsonSerializable(typeof(ChangeScopesRequest))]
 [JsonSerializable(typeof(KillSessionRequest))]
+[JsonSerializable(typeof(CancelKeyRequest))]
+[JsonSerializable(typeof(CancelKeyResponse))]
 [JsonSerializable(typeof(RevokeJwtRequest))]
 [JsonSerializable(typeof(SessionListResponse))]
 [JsonSerializable(typeof(KillSessionResponse))]

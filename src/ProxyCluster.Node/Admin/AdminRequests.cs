@@ -42,3 +42,8 @@ public sealed record RevokeJwtRequest(
 public sealed record KillSessionRequest(
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("actor")] string? Actor);
+
+/// <summary>A CancelRequest's key, forwarded by the node a client's cancel connection reached (<c>POST /v1/cancel</c>).</summary>
+public sealed record CancelKeyRequest(
+    [property: JsonPropertyName("process_id")] int ProcessId,
+    [property: JsonPropertyName("secret_key")] int SecretKey);

@@ -34,3 +34,6 @@ public sealed record ClusterResponse(
 public sealed record AdminError(
     [property: JsonPropertyName("error")] string Error,
     [property: JsonPropertyName("code")] string Code);
+
+/// <summary>What became of a forwarded CancelRequest, for the forwarding node's log.</summary>
+public sealed record CancelKeyResponse([property: JsonPropertyName("outcome")] string Outcome);

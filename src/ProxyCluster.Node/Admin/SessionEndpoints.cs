@@ -96,13 +96,10 @@ public static class SessionEndpoints
                 return KillLocal(sessions, options, localId, id, body!.Reason);
             }
 
-            MemberView? owner = null;
+            MemberView? owner;
             try
             {
-                foreach (var member in await cluster.ListMembersAsync(request.HttpContext.RequestAborted).ConfigureAwait(false))
-                {
-                    owner = member.Ordinal == ordinal && member.State != "stopped" ? member : owner;
-                }
+                owner = await cluster.FindRunningAsync(ordinal, request.HttpContext.RequestAborted).ConfigureAwait(false);
             }
             catch (ControlStoreUnavailableException exception)
             {

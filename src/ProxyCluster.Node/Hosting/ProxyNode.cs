@@ -256,6 +256,7 @@ public sealed class ProxyNode : IAsyncDisposable
             Audit = sp.GetRequiredService<NodeAudit>().Pipeline,
             External = sp.GetService<JwtCredentials>(),
             Metrics = sp.GetRequiredService<SessionMetrics>(),
+            PeerCancel = options.ControlStore is null ? null : new PeerCancelForwarder(sp.GetRequiredService<IClusterView>(), sp.GetRequiredService<PeerAdminClient>()),
             NodeId = options.NodeId,
         });
         if (options.Tls is { CertificateFile: { Length: > 0 } certificateFile, KeyFile: { Length: > 0 } keyFile })

@@ -73,6 +73,17 @@ public sealed class RawClient : IAsyncDisposable
         return one[0];
     }
 
+    /// <summary>The next typed message: its code and body (bounded by <paramref name="timeout"/>).</summary>
+    public async Task<(byte Code, byte[] Body)> ReadMessageAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var header = new byte[5];
+        await _stream.ReadExactlyAsync(header, cancel.Token);
+        var body = new byte[System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(1)) - 4];
+        await _stream.ReadExactlyAsync(body, cancel.Token);
+        return (header[0], body);
+    }
+
     /// <summary>The ErrorResponses among typed messages.</summary>
     public static List<PostgresError> ErrorsIn(byte[] bytes)
     {
