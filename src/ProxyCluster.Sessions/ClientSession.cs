@@ -44,13 +44,14 @@ public sealed class ClientSession
             return;
         }
 
-        var (token, method, database, upstream, gate) = opened;
+        var (token, method, database, upstream, gate, secret) = opened;
         await using (upstream.ConfigureAwait(false))
         {
             var key = _services.CancelKeys.Mint(new Cancel.CancelTarget(upstream.Route, upstream.CancelKey));
             var handle = new SessionHandle(_sessionNumber, token.Id, token.Principal, database, _client.RemoteAddress, _services.Time.GetUtcNow())
             {
                 ExpiresAt = token.IsExternal ? token.ExpiresAt : null,
+                Secret = secret,
             };
             _services.Sessions.Register(handle);
             _events.Relaying();
@@ -61,7 +62,7 @@ public sealed class ClientSession
                 SessionLog.Started(_services.Logger, handle.Id, token.Id, token.Principal, _client.RemoteAddress, database, method);
                 Greet(upstream, key);
                 // A revocation that landed between authentication and registration would otherwise miss this session.
-                if (TokenStillValid(token) is { } revoked)
+                if (TokenStillValid(token, secret) is { } revoked)
                 {
                     handle.Post(new TerminateSession(revoked, revoked.Message));
                 }
@@ -176,7 +177,7 @@ public sealed class ClientSession
                 return await RefuseAsync(connected.Error).ConfigureAwait(false);
             }
 
-            return new OpenedSession(auth.Token, auth.Method, database, connected.Connection, gate);
+            return new OpenedSession(auth.Token, auth.Method, database, connected.Connection, gate, auth.Secret);
         }
         catch (OperationCanceledException) when (authentication.IsCancellationRequested && !connectionClosed.IsCancellationRequested)
         {
@@ -218,7 +219,7 @@ public sealed class ClientSession
         return null;
     }
 
-    private sealed record OpenedSession(TokenRecord Token, string Method, string Database, UpstreamConnection Upstream, IStatementGate? Gate);
+    private sealed record OpenedSession(TokenRecord Token, string Method, string Database, UpstreamConnection Upstream, IStatementGate? Gate, TokenSecretVerifier? Secret);
 
     /// <summary>What a server sends after authentication: AuthenticationOk, its settings, the (minted) cancel key, ReadyForQuery.</summary>
     private void Greet(UpstreamConnection upstream, CancelRequest key)
@@ -235,7 +236,7 @@ public sealed class ClientSession
         // Flushed by the relay's first pass, or below by the goodbye if the session ends at once.
     }
 
-    private PostgresError? TokenStillValid(TokenRecord token)
+    private PostgresError? TokenStillValid(TokenRecord token, TokenSecretVerifier? secret)
     {
         // An external identity is never in the registry: it is as its credential said, unless revoked since.
         var current = token;
@@ -244,9 +245,13 @@ public sealed class ClientSession
             return TokenTerminations.Revoked;
         }
 
-        return current.IsExpired(_services.Time.GetUtcNow())
-            ? TokenTerminations.Expired
-            : null;
+        var now = _services.Time.GetUtcNow();
+        if (current.IsExpired(now))
+        {
+            return TokenTerminations.Expired;
+        }
+
+        return secret is not null && !current.StillAccepts(secret, now) ? TokenTerminations.SecretRetired : null;
     }
 
     /// <summary>The server answers a CancelRequest with nothing but closing; so does the proxy, whatever the outcome.</summary>

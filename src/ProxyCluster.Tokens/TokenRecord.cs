@@ -179,19 +179,32 @@ public sealed record TokenRecord
 
     public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } expiresAt && now >= expiresAt;
 
-    /// <summary>The SCRAM verifiers of the secrets that still authenticate at <paramref name="now"/>.</summary>
-    public IReadOnlyList<ScramVerifier> ActiveScramVerifiers(DateTimeOffset now)
+    /// <summary>The secrets that still authenticate at <paramref name="now"/>, the current one first.</summary>
+    public IReadOnlyList<TokenSecretVerifier> ActiveSecrets(DateTimeOffset now)
     {
-        var active = new List<ScramVerifier>(Secrets.Count);
+        var active = new List<TokenSecretVerifier>(Secrets.Count);
         foreach (var secret in Secrets)
         {
             if (secret.IsActive(now))
             {
-                active.Add(secret.Scram);
+                active.Add(secret);
             }
         }
 
         return active;
+    }
+
+    /// <summary>The SCRAM verifiers of <see cref="ActiveSecrets"/>, in the same order.</summary>
+    public IReadOnlyList<ScramVerifier> ActiveScramVerifiers(DateTimeOffset now)
+    {
+        var active = ActiveSecrets(now);
+        var verifiers = new ScramVerifier[active.Count];
+        for (var i = 0; i < verifiers.Length; i++)
+        {
+            verifiers[i] = active[i].Scram;
+        }
+
+        return verifiers;
     }
 
     /// <summary>
@@ -199,22 +212,47 @@ public sealed record TokenRecord
     /// SHA-256 hashes in constant time and checks every active secret, so timing says nothing about which failed.
     /// Expiry is the caller's separate question (<see cref="IsExpired"/>).
     /// </summary>
-    public bool VerifyCleartext(string presented, DateTimeOffset now)
+    public bool VerifyCleartext(string presented, DateTimeOffset now) => MatchCleartext(presented, now) is not null;
+
+    /// <summary>Like <see cref="VerifyCleartext"/>, giving the secret that matched (null for none).</summary>
+    public TokenSecretVerifier? MatchCleartext(string presented, DateTimeOffset now)
     {
         if (presented is null)
         {
-            return false;
+            return null;
         }
 
         Span<byte> hash = stackalloc byte[TokenSecretVerifier.Sha256Length];
         TokenSecretVerifier.HashToken(presented, hash);
-        var matched = false;
+        TokenSecretVerifier? matched = null;
         foreach (var secret in Secrets)
         {
-            matched |= secret.IsActive(now) && secret.Matches(hash);
+            if (secret.IsActive(now) & secret.Matches(hash))
+            {
+                matched = secret;
+            }
         }
 
         return matched;
+    }
+
+    /// <summary>
+    /// Whether a session that authenticated with <paramref name="secret"/> (of an earlier version of this record,
+    /// perhaps) may go on at <paramref name="now"/>: the secret is still one of this token's, inside its overlap.
+    /// Secrets are told apart by their SHA-256 verifier, unique per secret.
+    /// </summary>
+    public bool StillAccepts(TokenSecretVerifier secret, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        foreach (var candidate in Secrets)
+        {
+            if (candidate.Sha256.AsSpan().SequenceEqual(secret.Sha256))
+            {
+                return candidate.IsActive(now);
+            }
+        }
+
+        return false;
     }
 
     public bool Equals(TokenRecord? other) =>

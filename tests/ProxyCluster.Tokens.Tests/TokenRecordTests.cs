@@ -152,6 +152,33 @@ public sealed class TokenRecordTests
     }
 
     [Fact]
+    public void MatchCleartext_NamesTheSecretThatMatched()
+    {
+        var (record, oldToken, newToken) = Rotated(deadline: Now.AddHours(1));
+
+        Assert.Same(record.Secrets[1], record.MatchCleartext(oldToken, Now));
+        Assert.Same(record.Secrets[0], record.MatchCleartext(newToken, Now));
+        Assert.Null(record.MatchCleartext(oldToken, Now.AddHours(1)));
+        Assert.Null(record.MatchCleartext(ApiToken.Mint(out _), Now));
+    }
+
+    [Fact]
+    public void StillAccepts_ASessionsSecret_UntilARotationRetiresIt()
+    {
+        var first = ApiToken.Mint(out var id);
+        var before = TokenRecord.Create(first, "demo", "unrestricted", [], null);
+        var sessionSecret = before.MatchCleartext(first, Now)!;
+
+        var rotated = before.WithRotatedSecret(ApiToken.MintWithId(id), Now.AddMinutes(5));
+
+        Assert.True(before.StillAccepts(sessionSecret, Now));
+        Assert.True(rotated.StillAccepts(sessionSecret, Now.AddMinutes(5).AddTicks(-1)));
+        Assert.False(rotated.StillAccepts(sessionSecret, Now.AddMinutes(5)));
+        Assert.False(rotated.StillAccepts(rotated.Secrets[0] with { Sha256 = new byte[32] }, Now)); // a secret it never had
+        Assert.True(rotated.StillAccepts(rotated.Secrets[0], Now.AddYears(1)));
+    }
+
+    [Fact]
     public void WithRotatedSecret_PutsTheNewSecretFirst_AndKeepsEarlierDeadlines()
     {
         var first = ApiToken.Mint(out var id);

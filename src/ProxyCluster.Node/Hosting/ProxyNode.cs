@@ -355,6 +355,11 @@ public sealed class ProxyNode : IAsyncDisposable
             {
                 sessions.TerminateToken(e.TokenId, TokenTerminations.ScopesChanged, "token policy or routes changed");
             }
+
+            if (e.Type == TokenEventType.Rotated)
+            {
+                expiry.CutRetiredSecrets(e.TokenId); // without overlap the old secret is gone now; with one, the watcher cuts at its end
+            }
         };
         control.Replication.Rebuilt += () =>
         {

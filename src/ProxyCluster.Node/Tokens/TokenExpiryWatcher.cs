@@ -6,7 +6,8 @@ using ProxyCluster.Tokens;
 namespace ProxyCluster.Node.Tokens;
 
 /// <summary>
-/// Cuts the live sessions of tokens whose expiry has passed. The login path already refuses an expired token by
+/// Cuts the live sessions of tokens whose expiry has passed, and those that logged in with a secret a rotation has
+/// since retired (at the end of its overlap, or at once without one). The login path already refuses both by
 /// the clock; this is the same rule for sessions that were open when the moment came. It needs no control store
 /// (fail-static: expiry holds even when the journal is unreachable), and only looks at tokens that have sessions
 /// here. <see cref="Expired"/> lets the host also record the expiry in the journal.
@@ -50,6 +51,7 @@ public sealed partial class TokenExpiryWatcher : BackgroundService
 
             if (!token.IsExpired(now))
             {
+                cut += CutRetiredSecrets(token, now);
                 continue;
             }
 
@@ -86,6 +88,33 @@ public sealed partial class TokenExpiryWatcher : BackgroundService
         return cut;
     }
 
+    /// <summary>
+    /// Ends the sessions of <paramref name="tokenId"/> whose secret is no longer accepted, now rather than at the next
+    /// pass: called when a rotation is applied, so a rotation without overlap takes effect at once.
+    /// </summary>
+    public int CutRetiredSecrets(string tokenId) =>
+        _tokens.TryGet(tokenId, out var token) ? CutRetiredSecrets(token, _time.GetUtcNow()) : 0;
+
+    private int CutRetiredSecrets(TokenRecord token, DateTimeOffset now)
+    {
+        var cut = 0;
+        foreach (var session in _sessions.SessionsOf(token.Id))
+        {
+            if (session.Secret is { } secret && !token.StillAccepts(secret, now)
+                && session.Post(new TerminateSession(TokenTerminations.SecretRetired, "token rotated: the secret this session logged in with was retired")))
+            {
+                cut++;
+            }
+        }
+
+        if (cut > 0)
+        {
+            LogSecretRetired(_logger, token.Id, cut);
+        }
+
+        return cut;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_interval, _time);
@@ -97,6 +126,9 @@ public sealed partial class TokenExpiryWatcher : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "token {TokenId} expired: {Sessions} live sessions terminated")]
     private static partial void LogExpired(ILogger logger, string tokenId, int sessions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "token {TokenId} rotated: {Sessions} live sessions on its retired secret terminated")]
+    private static partial void LogSecretRetired(ILogger logger, string tokenId, int sessions);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "token {TokenId} expired but the expiry could not be recorded in the journal: {Error}")]
     private static partial void LogRecordFailed(ILogger logger, string tokenId, string error);

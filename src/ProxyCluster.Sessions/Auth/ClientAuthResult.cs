@@ -16,7 +16,11 @@ public sealed record ClientAuthResult(TokenRecord? Token, string Method, string 
 
     public bool IsAbandoned => Token is null && Error is null;
 
-    public static ClientAuthResult Authenticated(TokenRecord token, string method) => new(token, method, "authenticated", null);
+    /// <summary>The token's secret the client proved (null for a JWT or certificate): the session lasts only as long as it does.</summary>
+    public TokenSecretVerifier? Secret { get; init; }
+
+    public static ClientAuthResult Authenticated(TokenRecord token, string method, TokenSecretVerifier? secret = null) =>
+        new(token, method, "authenticated", null) { Secret = secret };
 
     public static ClientAuthResult Refused(string user, string method, string reason) =>
         new(null, method, reason, PostgresError.Fatal(SqlState.InvalidPassword, $"password authentication failed for user \"{user}\""));

@@ -104,6 +104,7 @@ public sealed class ClientAuthenticator
         CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        var secrets = token?.ActiveSecrets(now);
         var verifiers = token?.ActiveScramVerifiers(now);
         // Same exchange shape for unknown tokens, mechanisms included: nothing to probe.
         var exchange = (verifiers, channelBinding) switch
@@ -171,7 +172,7 @@ public sealed class ClientAuthenticator
         }
 
         BackendMessages.WriteAuthenticationSaslFinal(client.Output, serverFinal);
-        return ClientAuthResult.Authenticated(token, method);
+        return ClientAuthResult.Authenticated(token, method, secrets![exchange.MatchedVerifierIndex]);
     }
 
     private async ValueTask<ClientAuthResult> CleartextAsync(string user, IDuplexPipe client, CancellationToken cancellationToken)
@@ -203,14 +204,14 @@ public sealed class ClientAuthenticator
             return ClientAuthResult.Refused(user, CleartextMethod, "unknown token");
         }
 
-        if (!token.VerifyCleartext(presented, now))
+        if (token.MatchCleartext(presented, now) is not { } secret)
         {
             return ClientAuthResult.Refused(user, CleartextMethod, "wrong secret");
         }
 
         return token.IsExpired(now)
             ? ClientAuthResult.Refused(user, CleartextMethod, "token expired")
-            : ClientAuthResult.Authenticated(token, CleartextMethod);
+            : ClientAuthResult.Authenticated(token, CleartextMethod, secret);
     }
 
     private static async ValueTask<HandshakeMessage?> ReadPasswordMessageAsync(PipeReader input, CancellationToken cancellationToken)

@@ -36,6 +36,12 @@ public sealed class SessionHandle
     /// <summary>For an identity outside the registry (a JWT): when its credential expires, so the session is cut then.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>
+    /// The token secret the client proved at login (null for a JWT or a certificate). A rotation retires it at the
+    /// end of its overlap, and the session ends with it (<see cref="ProxyCluster.Tokens.TokenRecord.StillAccepts"/>).
+    /// </summary>
+    public ProxyCluster.Tokens.TokenSecretVerifier? Secret { get; init; }
+
     public ChannelReader<SessionCommand> Mailbox => _mailbox.Reader;
 
     /// <summary>False when the session has already ended (its mailbox is closed).</summary>

@@ -14,6 +14,9 @@ public static class TokenTerminations
     public static PostgresError Expired { get; } =
         PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the token expired");
 
+    public static PostgresError SecretRetired { get; } =
+        PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the token was rotated and the secret it logged in with is no longer valid");
+
     public static PostgresError ScopesChanged { get; } =
         PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the token's policy or routes changed; reconnect to use them");
 }

@@ -144,6 +144,42 @@ public sealed class RevocationAcrossNodesTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Rotate_SessionsOnTheOldSecretEndWithTheOverlap_SessionsOnTheNewOneGoOn()
+    {
+        using var admin = cluster.Admin(0);
+        var token = await admin.CreateTokenAsync("rotated-with-sessions");
+        await using var onOld = await OpenWhenAcceptedAsync(1, token);
+
+        var (status, newToken) = await admin.RotateAsync(token.Id, TimeSpan.FromSeconds(3));
+        Assert.Equal(200, status);
+        await Eventually.TrueAsync(() => cluster.AcceptsAsync(2, token.User, newToken), "the new secret works on node 3");
+        await using var onNew = await cluster.OpenAsync(2, token.User, newToken);
+
+        // Inside the overlap the old session works; when the overlap ends it is cut, mid-statement.
+        Assert.Equal(1, await new NpgsqlCommand("SELECT 1", onOld).ExecuteScalarAsync());
+        var error = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand("SELECT pg_sleep(30)", onOld).ExecuteNonQueryAsync());
+        Assert.Equal("57P01", error.SqlState);
+        Assert.Contains("token was rotated", error.MessageText, StringComparison.Ordinal);
+        Assert.Equal(2, await new NpgsqlCommand("SELECT 2", onNew).ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Rotate_WithoutOverlap_CutsSessionsOnTheOldSecretAtOnce()
+    {
+        using var admin = cluster.Admin(0);
+        var token = await admin.CreateTokenAsync("rotated-without-overlap");
+        await using var onOld = await OpenWhenAcceptedAsync(2, token);
+        var sleep = new NpgsqlCommand("SELECT pg_sleep(30)", onOld).ExecuteNonQueryAsync();
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(200, (await admin.RotateAsync(token.Id, TimeSpan.Zero)).Status);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => sleep.WaitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal("57P01", error.SqlState);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"cut after {started.Elapsed}");
+    }
+
+    [Fact]
     public async Task Expiry_CutsLiveSessionAndShowsExpired()
     {
         using var admin = cluster.Admin(0);
