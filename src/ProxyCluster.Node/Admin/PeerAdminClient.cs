@@ -11,12 +11,12 @@ namespace ProxyCluster.Node.Admin;
 public sealed class PeerAdminClient : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly string? _token;
+    private readonly AdminCredential? _credential;
 
     public PeerAdminClient(AdminCredential? credential, TimeSpan timeout)
     {
         _http = new HttpClient { Timeout = timeout };
-        _token = credential?.Token;
+        _credential = credential; // asked at each call: the token file may have been replaced since
     }
 
     /// <summary>GET; the parsed body and status, or an exception for a node that could not be reached.</summary>
@@ -42,9 +42,9 @@ public sealed class PeerAdminClient : IDisposable
     private HttpRequestMessage NewRequest(HttpMethod method, string baseUrl, string path)
     {
         var request = new HttpRequestMessage(method, new Uri(new Uri(baseUrl.TrimEnd('/') + "/"), path.TrimStart('/')));
-        if (_token is not null)
+        if (_credential is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _credential.Token);
         }
 
         return request;
