@@ -52,7 +52,15 @@ public sealed class TokenJournal
                     }
 
                     var ordering = await InsertAndNotifyAsync(connection, transaction, candidate, payloadJson, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (ControlStoreErrors.IsUnavailable(e, cancellationToken))
+                    {
+                        throw new ControlStoreUnavailableException(_store.Endpoint, e) { OutcomeUnknown = true };
+                    }
+
                     return AppendResult.Appended(candidate with { Ordering = ordering });
                 }
             }

@@ -75,7 +75,9 @@ public sealed partial class ControlPlane : IAsyncDisposable
         }
         catch (ControlStoreUnavailableException exception)
         {
-            return new AppendOutcome.Unavailable($"{exception.Message}; nothing was changed");
+            return new AppendOutcome.Unavailable(exception.OutcomeUnknown
+                ? $"{exception.Message} while committing: the change may or may not have been made; look before retrying (proxyctl token show {append.TokenId})"
+                : $"{exception.Message}; nothing was changed");
         }
 
         if (!result.IsAppended)

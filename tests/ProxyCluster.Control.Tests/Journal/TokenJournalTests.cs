@@ -52,6 +52,41 @@ public sealed class TokenJournalTests(PostgresFixture postgres) : IClassFixture<
     }
 
     [Fact]
+    public async Task AppendAsync_ConnectionLostWhileCommitting_SaysTheOutcomeIsUnknown()
+    {
+        await using var db = await MigratedAsync();
+        // A deferred trigger runs inside COMMIT: ending its own backend there loses the connection mid-commit.
+        await db.ExecuteAsync("""
+            CREATE FUNCTION proxycluster.die_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
+            CREATE CONSTRAINT TRIGGER die_at_commit AFTER INSERT ON proxycluster.token_events
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION proxycluster.die_at_commit();
+            """);
+        var journal = new TokenJournal(db.Store);
+
+        var lost = await Assert.ThrowsAsync<ControlStoreUnavailableException>(() => journal.AppendAsync(_tokens.Issue(out _)));
+
+        Assert.True(lost.OutcomeUnknown);
+    }
+
+    [Fact]
+    public async Task AppendAsync_StoreUnreachableBeforeCommit_IsNotAnUnknownOutcome()
+    {
+        await using var db = await MigratedAsync();
+        await db.ExecuteAsync("""
+            CREATE FUNCTION proxycluster.die_at_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
+            CREATE TRIGGER die_at_insert AFTER INSERT ON proxycluster.token_events FOR EACH ROW EXECUTE FUNCTION proxycluster.die_at_insert();
+            """);
+        var journal = new TokenJournal(db.Store);
+
+        var lost = await Assert.ThrowsAsync<ControlStoreUnavailableException>(() => journal.AppendAsync(_tokens.Issue(out _)));
+
+        Assert.False(lost.OutcomeUnknown);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM proxycluster.token_events"));
+    }
+
+    [Fact]
     public async Task AppendAsync_IssueTakenId_IsRefusedAsConflict()
     {
         await using var db = await MigratedAsync();
