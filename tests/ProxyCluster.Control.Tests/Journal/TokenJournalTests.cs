@@ -55,13 +55,7 @@ public sealed class TokenJournalTests(PostgresFixture postgres) : IClassFixture<
     public async Task AppendAsync_ConnectionLostWhileCommitting_SaysTheOutcomeIsUnknown()
     {
         await using var db = await MigratedAsync();
-        // A deferred trigger runs inside COMMIT: ending its own backend there loses the connection mid-commit.
-        await db.ExecuteAsync("""
-            CREATE FUNCTION proxycluster.die_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
-            CREATE CONSTRAINT TRIGGER die_at_commit AFTER INSERT ON proxycluster.token_events
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION proxycluster.die_at_commit();
-            """);
+        await EndBackendOnInsertAsync(db, atCommit: true);
         var journal = new TokenJournal(db.Store);
 
         var lost = await Assert.ThrowsAsync<ControlStoreUnavailableException>(() => journal.AppendAsync(_tokens.Issue(out _)));
@@ -73,11 +67,7 @@ public sealed class TokenJournalTests(PostgresFixture postgres) : IClassFixture<
     public async Task AppendAsync_StoreUnreachableBeforeCommit_IsNotAnUnknownOutcome()
     {
         await using var db = await MigratedAsync();
-        await db.ExecuteAsync("""
-            CREATE FUNCTION proxycluster.die_at_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
-            CREATE TRIGGER die_at_insert AFTER INSERT ON proxycluster.token_events FOR EACH ROW EXECUTE FUNCTION proxycluster.die_at_insert();
-            """);
+        await EndBackendOnInsertAsync(db, atCommit: false);
         var journal = new TokenJournal(db.Store);
 
         var lost = await Assert.ThrowsAsync<ControlStoreUnavailableException>(() => journal.AppendAsync(_tokens.Issue(out _)));
@@ -324,4 +314,16 @@ public sealed class TokenJournalTests(PostgresFixture postgres) : IClassFixture<
 
         return states;
     }
+
+    /// <summary>
+    /// A trigger on the journal that ends its own backend, as a crash or a network cut would: at the INSERT, or
+    /// deferred to inside COMMIT, where the client cannot tell whether the commit happened.
+    /// </summary>
+    private static Task EndBackendOnInsertAsync(TestStore db, bool atCommit) =>
+        db.ExecuteAsync($"""
+            CREATE FUNCTION proxycluster.end_own_backend() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
+            CREATE {(atCommit ? "CONSTRAINT " : "")}TRIGGER end_own_backend AFTER INSERT ON proxycluster.token_events
+                {(atCommit ? "DEFERRABLE INITIALLY DEFERRED " : "")}FOR EACH ROW EXECUTE FUNCTION proxycluster.end_own_backend();
+            """);
 }
