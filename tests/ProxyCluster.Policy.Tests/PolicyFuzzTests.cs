@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using ProxyCluster.Sql;
+using ProxyCluster.Tests.Fuzzing;
 
 namespace ProxyCluster.Policy.Tests;
 
@@ -32,12 +32,6 @@ public sealed class PolicyFuzzTests(PolicyFixture fixture)
     [
         "pg_read_file", "set_config", "dblink_exec", "lo_export", "lo_import", "pg_terminate_backend", "nextval", "setval",
     ];
-
-    private static int Seed =>
-        int.TryParse(Environment.GetEnvironmentVariable("PROXYCLUSTER_FUZZ_SEED"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) ? seed : 20_261_123;
-
-    private static int Iterations =>
-        5_000 * (int.TryParse(Environment.GetEnvironmentVariable("PROXYCLUSTER_FUZZ_ITERATIONS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var scale) && scale > 0 ? scale : 1);
 
     [Fact]
     public void UsersReader_AllowsOnlyReadsOfUsers_WhateverTheMutation()
@@ -76,21 +70,20 @@ public sealed class PolicyFuzzTests(PolicyFixture fixture)
     {
         var policy = fixture.Policy(policyName);
         var allowed = 0;
-        for (var i = 0; i < Iterations; i++)
+        FuzzRun.Times(5_000, (random, iteration) =>
         {
-            var random = new Random(HashCode.Combine(Seed, policyName, i));
             var sql = Mutate(random);
             var analysis = fixture.Analyzer.Analyze(sql);
             var decision = PolicyEvaluator.Evaluate(policy, analysis);
             if (!analysis.Succeeded)
             {
-                Assert.False(decision.Allowed, $"iteration {i} (seed {Seed}): not analysable, yet allowed: {sql}");
-                continue;
+                Assert.False(decision.Allowed, $"iteration {iteration} (seed {FuzzRun.Seed}): not analysable, yet allowed: {sql}");
+                return;
             }
 
             if (!decision.Allowed)
             {
-                continue;
+                return;
             }
 
             allowed++;
@@ -99,7 +92,7 @@ public sealed class PolicyFuzzTests(PolicyFixture fixture)
             {
                 Assert.DoesNotContain(function.Name, SideEffectFunctions);
             }
-        }
+        });
 
         return allowed;
     }
