@@ -29,4 +29,35 @@ public static class ErrorResponseReader
 
         return false;
     }
+
+    /// <summary>
+    /// The SQLSTATE of an ErrorResponse from the start of its body only: for an error too long to be read whole
+    /// (a message quoting a large value), whose fields stream through unread. False when the prefix ends before the
+    /// code field, or the code is not five characters.
+    /// </summary>
+    public static bool TryReadSqlState(ReadOnlySequence<byte> bodyPrefix, out string sqlState)
+    {
+        sqlState = string.Empty;
+        var reader = new SequenceReader<byte>(bodyPrefix);
+        while (reader.TryRead(out var type) && type != 0)
+        {
+            if (!reader.TryReadTo(out ReadOnlySequence<byte> value, 0))
+            {
+                return false;
+            }
+
+            if (type == (byte)ErrorField.Code)
+            {
+                if (value.Length != 5)
+                {
+                    return false;
+                }
+
+                sqlState = Encoding.ASCII.GetString(value);
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using ProxyCluster.Protocol.Backend;
 using ProxyCluster.Protocol.Errors;
@@ -17,6 +18,9 @@ public sealed class BackendInspector : IFrameInspector
 {
     private readonly DenialMarkers _markers;
     private readonly StatementLedger? _ledger;
+
+    /// <summary>Enough for the severity fields and the SQLSTATE, which PostgreSQL sends before the message.</summary>
+    private const int ErrorPeekLength = MessageFrame.HeaderLength + 256;
 
     public BackendInspector(DenialMarkers markers, StatementLedger? ledger = null)
     {
@@ -57,6 +61,8 @@ public sealed class BackendInspector : IFrameInspector
 
         if (!ErrorResponseReader.TryRead(frame.Body, out var error))
         {
+            // Still a statement's result: without it the ledger would pair later results with the wrong statements.
+            _ledger?.Result(null, SqlState.InternalError);
             return FrameDisposition.Forward;
         }
 
@@ -71,6 +77,15 @@ public sealed class BackendInspector : IFrameInspector
     }
 
     public bool ReplaceOversized(byte code, PipeWriter destination) => false;
+
+    /// <summary>
+    /// An ErrorResponse longer than <see cref="MaxWholeMessageLength"/> (a message quoting a large value) streams
+    /// through, but the ledger still needs it as the statement's result: its start gives the SQLSTATE.
+    /// </summary>
+    public int PeekLength(byte code) => _ledger is not null && code == (byte)BackendCode.ErrorResponse ? ErrorPeekLength : 0;
+
+    public void Peek(byte code, in ReadOnlySequence<byte> prefix) =>
+        _ledger!.Result(null, ErrorResponseReader.TryReadSqlState(prefix.Slice(MessageFrame.HeaderLength), out var sqlState) ? sqlState : SqlState.InternalError);
 
     /// <summary>
     /// The proxy reads every query as UTF-8 with standard-conforming strings. If the server reports that either

@@ -32,9 +32,11 @@ public interface IFrameInspector
     bool ReplaceOversized(byte code, PipeWriter destination);
 
     /// <summary>
-    /// For a message that streams through unread: how many of its first bytes (header included) the inspector
-    /// wants to see before it is forwarded; 0 for none. For reading a small prefix of a message that may be
-    /// large (Bind's portal and statement names before its parameters) without buffering the rest.
+    /// For a message that streams through unread (never asked for whole, or longer than
+    /// <see cref="MaxWholeMessageLength"/>): how many of its first bytes (header included) the inspector wants to
+    /// see before it is forwarded; 0 for none. For reading a small prefix of a message that may be large (Bind's
+    /// portal and statement names before its parameters; the SQLSTATE of a long ErrorResponse) without buffering
+    /// the rest.
     /// </summary>
     int PeekLength(byte code) => 0;
 

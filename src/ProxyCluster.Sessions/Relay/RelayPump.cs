@@ -182,7 +182,8 @@ public sealed class RelayPump
             }
 
             var total = 1L + length;
-            if (_inspector.PeekLength(code) is > 0 and var peek && !_inspector.NeedsWholeMessage(code))
+            // A peek is for a message that streams through: one never read whole, or one too long to be.
+            if (_inspector.PeekLength(code) is > 0 and var peek && (!_inspector.NeedsWholeMessage(code) || total > _inspector.MaxWholeMessageLength))
             {
                 var wanted = Math.Min(total, peek);
                 if (buffer.Length < wanted)

@@ -169,6 +169,30 @@ public sealed class AuditTrailTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task ErrorTooLongToReadWhole_IsStillTheFailedStatementsResult()
+    {
+        var token = fixture.AddToken("audited-long-error");
+        await using (var connection = await fixture.OpenAsync(token))
+        {
+            // The server quotes the whole 20 kB input in its message: the ErrorResponse streams through unread.
+            await using var failing = new NpgsqlCommand("SELECT repeat('x', 20000)::int AS long_error", connection);
+            var error = await Assert.ThrowsAsync<PostgresException>(() => failing.ExecuteScalarAsync());
+            Assert.Equal("22P02", error.SqlState);
+            Assert.True(error.MessageText.Length > 16 * 1024);
+
+            await using var after = new NpgsqlCommand("SELECT 1 AS after_long_error", connection);
+            Assert.Equal(1, await after.ExecuteScalarAsync());
+        }
+
+        var records = await ReadAuditAsync(r => Text(r, "event") == "terminated", token);
+        var failed = records.Single(r => Text(r, "normalized_query") == "SELECT repeat($1, $2)::int AS long_error");
+        Assert.Equal("22P02", Text(failed, "sql_state"));
+        var next = records.Single(r => Text(r, "normalized_query") == "SELECT $1 AS after_long_error");
+        Assert.False(next.TryGetProperty("sql_state", out _));
+        Assert.Equal(1, next.GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
     public async Task FailedAuthentication_IsAuditedWithItsReasonButNotThePassword()
     {
         var token = fixture.AddToken("audited-refusal");
