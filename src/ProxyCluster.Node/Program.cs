@@ -35,6 +35,8 @@ const string Usage = """
                           never logged)}: the /metrics metrics also pushed over OTLP
                         PolicyDirectory (YAML/JSON policy documents; see src/ProxyCluster.Policy/POLICY.md)
                         AuthTimeoutSeconds, MaxConnections
+                        DrainTimeoutSeconds (20): on SIGTERM each session ends at its next idle point
+                          (outside a transaction); what is left after this is cut; 0 cuts at once
                         AuthFailureThrottle {FreeAttempts (5), BaseDelayMilliseconds (100),
                           MaxDelayMilliseconds (5000), ForgetAfterSeconds (600), MaxTrackedAddresses}
                         Routes [{Name ("*" = any database), Host, Port, Database (null = as requested),

@@ -23,6 +23,9 @@ internal sealed class SessionRelay
     private readonly BackendInspector _backend;
     private bool _clientSentTerminate;
 
+    /// <summary>Drained at an idle point: nothing runs upstream, so there is nothing to cancel.</summary>
+    private bool _drainedIdle;
+
     public SessionRelay(SessionServices services, ClientConnection client, UpstreamConnection upstream, SessionHandle handle, IStatementGate? gate, Audit.StatementLedger? ledger = null)
     {
         _services = services;
@@ -33,7 +36,8 @@ internal sealed class SessionRelay
         var markers = new DenialMarkers();
         var frontend = new FrontendInspector(gate, markers, services.Limits.MaxInspectedMessageLength, ledger, upstream.Route.AuditParameterValues);
         _toServer = new RelayPump(client.Transport.Input, upstream.Output, frontend, maxMessage);
-        _backend = new BackendInspector(markers, ledger);
+        var serverBound = _toServer;
+        _backend = new BackendInspector(markers, ledger, () => serverBound.BytesForwarded);
         _toClient = new RelayPump(upstream.Input, client.Transport.Output, _backend, maxMessage);
     }
 
@@ -45,7 +49,7 @@ internal sealed class SessionRelay
     public async Task<string> RunAsync(CancellationToken connectionClosed)
     {
         var reason = await RelayAsync(connectionClosed).ConfigureAwait(false);
-        if (!_clientSentTerminate)
+        if (!_clientSentTerminate && !_drainedIdle)
         {
             await CancelRunningStatementAsync().ConfigureAwait(false);
         }
@@ -109,6 +113,23 @@ internal sealed class SessionRelay
         var command = _handle.Mailbox.ReadAsync(stopMailbox.Token).AsTask();
 
         var first = await Task.WhenAny(toServer, toClient, command).ConfigureAwait(false);
+        DrainSession? drain = null;
+        var drainNow = false;
+        while (first == command && command.IsCompletedSuccessfully && command.Result is DrainSession asked)
+        {
+            // Ask first, then look: a ReadyForQuery between the two either stops the pump or is seen as idle here.
+            drain = asked;
+            _backend.StopWhenIdle();
+            if (_backend.IsIdle)
+            {
+                drainNow = true;
+                break;
+            }
+
+            command = _handle.Mailbox.ReadAsync(stopMailbox.Token).AsTask();
+            first = await Task.WhenAny(toServer, toClient, command).ConfigureAwait(false);
+        }
+
         await stopMailbox.CancelAsync().ConfigureAwait(false);
         _toServer.Stop();
         _toClient.Stop();
@@ -127,6 +148,13 @@ internal sealed class SessionRelay
         {
             await SayGoodbyeAsync(terminate.Error).ConfigureAwait(false);
             return terminate.Reason;
+        }
+
+        if (drain is not null && (drainNow || (first == toClient && _backend.StoppedForDrain)))
+        {
+            _drainedIdle = true;
+            await SayGoodbyeAsync(drain.Error).ConfigureAwait(false);
+            return drain.Reason;
         }
 
         if (first == toServer)

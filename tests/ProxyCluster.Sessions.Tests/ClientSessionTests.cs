@@ -127,6 +127,63 @@ public class ClientSessionTests
     }
 
     [Fact]
+    public async Task RunAsync_DrainWhileIdle_EndsAtOnce_WithoutCancellingAnything()
+    {
+        await using var harness = new SessionHarness();
+        var connection = harness.Connect();
+        await connection.OpenAsync(harness.User, harness.Secret);
+        var server = await harness.Upstream.ServerAsync();
+        var handle = Assert.Single(harness.Sessions.SessionsOf(harness.TokenId));
+
+        Assert.True(handle.Post(new DrainSession(PostgresError.Fatal(SqlState.AdminShutdown, "draining"), "test drain")));
+
+        Assert.Equal("draining", Wire.Error(await connection.Client.ReadMessageAsync()).Message);
+        await connection.Client.ExpectEndAsync();
+        await connection.SessionEndedAsync();
+        Assert.Equal(Terminate, await server.ReadMessageAsync());
+        Assert.Empty(harness.Upstream.CancelRequests);
+    }
+
+    [Fact]
+    public async Task RunAsync_DrainInsideATransaction_EndsOnlyAfterTheTransaction()
+    {
+        await using var harness = new SessionHarness();
+        var connection = harness.Connect();
+        await connection.OpenAsync(harness.User, harness.Secret);
+        var server = await harness.Upstream.ServerAsync();
+        var handle = Assert.Single(harness.Sessions.SessionsOf(harness.TokenId));
+        byte[] begin = Wire.Written(w => FrontendMessages.WriteQuery(w, "BEGIN"));
+        byte[] commit = Wire.Written(w => FrontendMessages.WriteQuery(w, "COMMIT"));
+
+        await connection.Client.SendAsync(begin);
+        Assert.Equal(begin, await server.ReadMessageAsync());
+        await server.SendAsync(w =>
+        {
+            BackendMessages.WriteCommandComplete(w, "BEGIN");
+            BackendMessages.WriteReadyForQuery(w, TransactionStatus.InTransaction);
+        });
+        await connection.Client.ReadMessageAsync();
+        Assert.Equal((byte)'T', (await connection.Client.ReadMessageAsync())[5]);
+
+        Assert.True(handle.Post(new DrainSession(PostgresError.Fatal(SqlState.AdminShutdown, "draining"), "test drain")));
+
+        // The transaction goes on: its COMMIT is relayed and answered, and only then does the session end.
+        await connection.Client.SendAsync(commit);
+        Assert.Equal(commit, await server.ReadMessageAsync());
+        await server.SendAsync(w =>
+        {
+            BackendMessages.WriteCommandComplete(w, "COMMIT");
+            BackendMessages.WriteReadyForQuery(w, TransactionStatus.Idle);
+        });
+        Assert.Equal((byte)'C', (await connection.Client.ReadMessageAsync())[0]);
+        Assert.Equal((byte)'I', (await connection.Client.ReadMessageAsync())[5]);
+        Assert.Equal("draining", Wire.Error(await connection.Client.ReadMessageAsync()).Message);
+        await connection.Client.ExpectEndAsync();
+        await connection.SessionEndedAsync();
+        Assert.Empty(harness.Upstream.CancelRequests);
+    }
+
+    [Fact]
     public async Task RunAsync_TerminateSessionMidServerMessage_NoErrorIsSplicedIntoIt()
     {
         await using var harness = new SessionHarness();

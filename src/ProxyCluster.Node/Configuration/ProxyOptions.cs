@@ -44,6 +44,13 @@ public sealed class ProxyOptions
 
     public int AuthTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// When the node stops (SIGTERM), how long sessions may take to reach an idle point: each ends as soon as it
+    /// is outside a transaction with nothing in flight, and whatever is left after this is cut. 0 cuts at once.
+    /// Keep it under the orchestrator's grace period (Kubernetes: 30 s).
+    /// </summary>
+    public int DrainTimeoutSeconds { get; set; } = 20;
+
     /// <summary>How failed authentications are slowed per client address.</summary>
     public AuthFailureThrottleOptions AuthFailureThrottle { get; set; } = new();
 

@@ -84,6 +84,11 @@ public static class ProxyOptionsValidator
             ValidateRouteTls(route, problems);
         }
 
+        if (options.DrainTimeoutSeconds is < 0 or > 3600)
+        {
+            problems.Add("DrainTimeoutSeconds must be between 0 and 3600");
+        }
+
         if (options.AuthTimeoutSeconds <= 0 || options.MaxConnections <= 0)
         {
             problems.Add("AuthTimeoutSeconds and MaxConnections must be positive");

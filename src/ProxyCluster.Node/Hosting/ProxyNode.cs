@@ -86,7 +86,8 @@ public sealed class ProxyNode : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         configureLogging?.Invoke(builder.Logging);
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // Kestrel waits this long for connections to end: the drain, then the goodbyes of what it cut.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.DrainTimeoutSeconds + 10));
         AddNodeServices(builder.Services, options);
 
         // A proxy does almost no work per read; running continuations inline on the socket thread instead of
@@ -132,7 +133,7 @@ public sealed class ProxyNode : IAsyncDisposable
         _ = app.Services.GetService<ClientCertificatePolicy>();
         _ = app.Services.GetRequiredService<SessionServices>(); // fail at start, not at the first client, if libpg_query or a policy is missing
         var sessions = app.Services.GetRequiredService<SessionRegistry>();
-        app.Lifetime.ApplicationStopping.Register(() => TerminateAll(sessions));
+        app.Lifetime.ApplicationStopping.Register(() => Drain(sessions, TimeSpan.FromSeconds(options.DrainTimeoutSeconds)));
         NodeMetrics.Register(
             app.Services.GetRequiredService<MetricsRegistry>(),
             app.Services.GetRequiredService<ConnectionLimit>(),
@@ -419,6 +420,27 @@ public sealed class ProxyNode : IAsyncDisposable
     }
 
     /// <summary>What PostgreSQL does on a fast shutdown: every session gets 57P01 and is closed.</summary>
+    /// <summary>
+    /// Stopping: the listeners close, every session ends at its next idle point (outside a transaction, nothing in
+    /// flight), and what is still open after <paramref name="timeout"/> is cut. Kestrel waits for the sessions.
+    /// </summary>
+    private static void Drain(SessionRegistry sessions, TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero)
+        {
+            TerminateAll(sessions);
+            return;
+        }
+
+        var error = PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection because the proxy node is shutting down");
+        foreach (var session in sessions.Snapshot())
+        {
+            session.Post(new DrainSession(error, "node draining"));
+        }
+
+        _ = Task.Delay(timeout).ContinueWith(_ => TerminateAll(sessions), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
     private static void TerminateAll(SessionRegistry sessions)
     {
         var error = PostgresError.Fatal(SqlState.AdminShutdown, "terminating connection due to administrator command");

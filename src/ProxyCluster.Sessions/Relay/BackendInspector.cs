@@ -22,11 +22,33 @@ public sealed class BackendInspector : IFrameInspector
     /// <summary>Enough for the severity fields and the SQLSTATE, which PostgreSQL sends before the message.</summary>
     private const int ErrorPeekLength = MessageFrame.HeaderLength + 256;
 
-    public BackendInspector(DenialMarkers markers, StatementLedger? ledger = null)
+    private readonly Func<long> _bytesToServer;
+
+    // The session starts idle: the greeting's ReadyForQuery ('I') is the proxy's own, and nothing was sent yet.
+    private int _lastStatus = (int)TransactionStatus.Idle;
+    private long _bytesToServerAtLastReady;
+    private volatile bool _stopWhenIdle;
+
+    /// <param name="bytesToServer">How many bytes the client has sent the server so far (the other pump's count).</param>
+    public BackendInspector(DenialMarkers markers, StatementLedger? ledger = null, Func<long>? bytesToServer = null)
     {
         _markers = markers;
         _ledger = ledger;
+        _bytesToServer = bytesToServer ?? (static () => 0);
     }
+
+    /// <summary>
+    /// Idle: the server's last ReadyForQuery said no transaction, and the client has sent nothing since. A query
+    /// sent in the same instant may not be counted yet; cutting then is what a server's own shutdown does too.
+    /// </summary>
+    public bool IsIdle =>
+        Volatile.Read(ref _lastStatus) == (int)TransactionStatus.Idle && _bytesToServer() == Volatile.Read(ref _bytesToServerAtLastReady);
+
+    /// <summary>Set when the relay stopped after a ReadyForQuery because the session was draining.</summary>
+    public bool StoppedForDrain { get; private set; }
+
+    /// <summary>From now on, the next ReadyForQuery outside a transaction is forwarded and then the relay stops.</summary>
+    public void StopWhenIdle() => _stopWhenIdle = true;
 
     /// <summary>
     /// The answer to a marker is a short error; a long one (a constraint violation quoting a large row) cannot be
@@ -35,9 +57,9 @@ public sealed class BackendInspector : IFrameInspector
     public int MaxWholeMessageLength => 16 * 1024;
 
     public bool NeedsWholeMessage(byte code) =>
-        code == (byte)BackendCode.ParameterStatus
+        code is (byte)BackendCode.ParameterStatus or (byte)BackendCode.ReadyForQuery
         || (code == (byte)BackendCode.ErrorResponse && (_markers.HasPending || _ledger is not null))
-        || (_ledger is not null && code is (byte)BackendCode.CommandComplete or (byte)BackendCode.ReadyForQuery or (byte)BackendCode.EmptyQueryResponse);
+        || (_ledger is not null && code is (byte)BackendCode.CommandComplete or (byte)BackendCode.EmptyQueryResponse);
 
     /// <summary>Set when the session ended because the server reported a setting the proxy must keep pinned.</summary>
     public string? PinnedSettingChanged { get; private set; }
@@ -49,8 +71,7 @@ public sealed class BackendInspector : IFrameInspector
             case (byte)BackendCode.ParameterStatus:
                 return CheckPinnedSetting(frame, destination);
             case (byte)BackendCode.ReadyForQuery:
-                _ledger!.ReadyForQuery();
-                return FrameDisposition.Forward;
+                return ReadyForQuery(frame);
             case (byte)BackendCode.CommandComplete:
                 _ledger!.Result(CommandTags.RowCount(frame.Body), null);
                 return FrameDisposition.Forward;
@@ -77,6 +98,22 @@ public sealed class BackendInspector : IFrameInspector
     }
 
     public bool ReplaceOversized(byte code, PipeWriter destination) => false;
+
+    /// <summary>Every ReadyForQuery is read (six bytes): its status says whether the session is idle, for a drain.</summary>
+    private FrameDisposition ReadyForQuery(in MessageFrame frame)
+    {
+        _ledger?.ReadyForQuery();
+        var status = BackendReaders.ReadyForQueryStatus(frame);
+        Volatile.Write(ref _bytesToServerAtLastReady, _bytesToServer());
+        Volatile.Write(ref _lastStatus, (int)status);
+        if (_stopWhenIdle && status == TransactionStatus.Idle)
+        {
+            StoppedForDrain = true;
+            return FrameDisposition.ForwardAndStop;
+        }
+
+        return FrameDisposition.Forward;
+    }
 
     /// <summary>
     /// An ErrorResponse longer than <see cref="MaxWholeMessageLength"/> (a message quoting a large value) streams
