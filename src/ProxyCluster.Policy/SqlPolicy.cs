@@ -108,6 +108,9 @@ public sealed class SqlPolicy
 
     internal bool AllowCatalogReads { get; }
 
+    /// <summary>The document's <c>max_connections_per_node</c>; null for none (the built-in policies have none).</summary>
+    public int? MaxConnectionsPerNode => Document?.Settings.MaxConnectionsPerNode;
+
     /// <summary><c>policy "name"</c>, for messages.</summary>
     internal string Quoted { get; }
 

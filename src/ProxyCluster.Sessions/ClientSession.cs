@@ -164,6 +164,16 @@ public sealed class ClientSession
             }
 
             var gate = _services.Policy?.GateFor(auth.Token);
+            // Counted before connecting upstream: a token over its limit never costs the server a backend. Two
+            // logins at the same instant can both pass, so the limit may be exceeded by the few racing it.
+            if (gate?.MaxConnectionsPerNode is { } limit && _services.Sessions.SessionsOf(auth.Token.Id).Count >= limit)
+            {
+                return await RefuseAsync(PostgresError.Fatal(
+                    SqlState.TooManyConnections,
+                    $"too many connections for token \"{auth.Token.Id}\"",
+                    detail: $"Its policy allows {limit} at a time on each proxy node.")).ConfigureAwait(false);
+            }
+
             // The policy resolves unqualified names against its search_path; pin that (or the route's) for the session.
             if ((gate?.SearchPath ?? route.SearchPath) is { } searchPath)
             {

@@ -101,6 +101,15 @@ public sealed class DocumentLoadingTests(PolicyFixture fixture)
         Assert.Equal(["*"], document.Allow[0].Tables);
     }
 
+    [Fact]
+    public void Parse_MaxConnectionsPerNode_IsReadFromYamlAndJson_AndAbsentMeansNoLimit()
+    {
+        Assert.Equal(3, SqlPolicy.Compile(PolicyDocument.Parse("name: x\nsettings:\n  max_connections_per_node: 3\n")).MaxConnectionsPerNode);
+        Assert.Equal(5, SqlPolicy.Compile(PolicyDocument.Parse("{\"name\": \"x\", \"settings\": {\"max_connections_per_node\": 5}}")).MaxConnectionsPerNode);
+        Assert.Null(SqlPolicy.Compile(PolicyDocument.Parse(Yaml)).MaxConnectionsPerNode);
+        Assert.Null(SqlPolicy.Unrestricted.MaxConnectionsPerNode);
+    }
+
     [Theory]
     [InlineData("name: x\nalow:\n  - statements: [select]\n    tables: [users]\n", "unknown key \"alow\"", "line 2")]
     [InlineData("name: x\nallow:\n  - statements: [select]\n    tabels: [users]\n", "allow[0] has an unknown key \"tabels\"", "line 4")]
@@ -122,6 +131,10 @@ public sealed class DocumentLoadingTests(PolicyFixture fixture)
     [InlineData("name: x\nsettings:\n  allow_temp_tables: yes\n", "must be true or false")]
     [InlineData("name: x\nsettings:\n  allow_temp_tables: \"true\"\n", "must be true or false")]
     [InlineData("{\"name\": \"x\", \"settings\": {\"allow_temp_tables\": 1}}", "must be true or false, not a number")]
+    [InlineData("name: x\nsettings:\n  max_connections_per_node: 0\n", "max_connections_per_node must be a whole number of at least 1, not")]
+    [InlineData("name: x\nsettings:\n  max_connections_per_node: 2.5\n", "must be a whole number of at least 1")]
+    [InlineData("name: x\nsettings:\n  max_connections_per_node: \"3\"\n", "must be a whole number of at least 1")]
+    [InlineData("{\"name\": \"x\", \"settings\": {\"max_connections_per_node\": -1}}", "must be a whole number of at least 1")]
     [InlineData("name: x\nallow: select\n", "must be a list of rules")]
     [InlineData("name: x\nallow:\n  - statements: {select: true}\n", "must be a list of strings")]
     [InlineData("name: [x]\n", "name must be a string")]

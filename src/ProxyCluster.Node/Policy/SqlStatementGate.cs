@@ -23,6 +23,8 @@ public sealed class SqlStatementGate : IStatementGate
 
     public string? SearchPath => _policy.SearchPathSetting;
 
+    public int? MaxConnectionsPerNode => _policy.MaxConnectionsPerNode;
+
     public bool TryCheck(string sql, out StatementVerdict verdict)
     {
         if (_analyzer.TryAnalyzeWithoutWaiting(sql, out var analysis))

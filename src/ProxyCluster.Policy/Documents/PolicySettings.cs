@@ -19,4 +19,10 @@ public sealed record PolicySettings
 
     /// <summary>Reading <c>pg_catalog</c> and <c>information_schema</c> is allowed (drivers and tools need it). Default true.</summary>
     public bool AllowCatalogReads { get; init; } = true;
+
+    /// <summary>
+    /// At most this many sessions of one token on one node at a time; null for no limit. Per node, so a cluster of N
+    /// nodes behind a balancer allows up to N times as many.
+    /// </summary>
+    public int? MaxConnectionsPerNode { get; init; }
 }

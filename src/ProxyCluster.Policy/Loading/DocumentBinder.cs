@@ -9,7 +9,7 @@ internal static class DocumentBinder
 {
     private static readonly string[] DocumentKeys = ["name", "description", "allow", "deny", "settings"];
     private static readonly string[] RuleKeys = ["name", "id", "description", "statements", "tables", "functions"];
-    private static readonly string[] SettingsKeys = ["search_path", "allow_set", "allow_temp_tables", "allow_catalog_reads"];
+    private static readonly string[] SettingsKeys = ["search_path", "allow_set", "allow_temp_tables", "allow_catalog_reads", "max_connections_per_node"];
 
     public static PolicyDocument Bind(DocumentNode root, string? defaultName, string? source)
     {
@@ -144,6 +144,7 @@ internal static class DocumentBinder
                 "allow_set" => settings with { AllowSet = context.StringList(value, "settings.allow_set") },
                 "allow_temp_tables" => settings with { AllowTempTables = context.Boolean(value, "settings.allow_temp_tables") },
                 "allow_catalog_reads" => settings with { AllowCatalogReads = context.Boolean(value, "settings.allow_catalog_reads") },
+                "max_connections_per_node" => settings with { MaxConnectionsPerNode = context.PositiveInteger(value, "settings.max_connections_per_node") },
                 _ => settings,
             };
         }
@@ -182,6 +183,14 @@ internal static class DocumentBinder
             node is ScalarNode { Kind: ScalarKind.Boolean, Value: var value }
                 ? value == "true"
                 : throw Error(node, path, $"must be true or false, not {node.Description}");
+
+        public int PositiveInteger(DocumentNode node, string path) =>
+            node is ScalarNode { Value: var value } scalar
+            && (scalar.Kind == ScalarKind.Number || (scalar.Kind == ScalarKind.String && scalar.IsPlainYaml))
+            && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number > 0
+                ? number
+                : throw Error(node, path, $"must be a whole number of at least 1, not {node.Description}");
 
         /// <summary>A list of strings; a single string stands for a list of one.</summary>
         public IReadOnlyList<string> StringList(DocumentNode node, string path)

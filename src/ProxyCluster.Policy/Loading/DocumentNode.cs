@@ -42,6 +42,12 @@ internal sealed class ScalarNode(int line, int column, ScalarKind kind, string? 
     /// <summary>The text; for <see cref="ScalarKind.Boolean"/> <c>true</c> or <c>false</c>; null for <see cref="ScalarKind.Null"/>.</summary>
     public string? Value { get; } = value;
 
+    /// <summary>
+    /// An unquoted YAML scalar. YAML leaves <c>3</c> untyped, and every name-like value stays a string; a setting
+    /// that wants a number takes a plain scalar that reads as one (a quoted <c>"3"</c> stays text).
+    /// </summary>
+    public bool IsPlainYaml { get; init; }
+
     public override string Description => Kind switch
     {
         ScalarKind.Boolean => "a boolean",

@@ -140,7 +140,7 @@ internal static class DocumentReader
             }
         }
 
-        return new ScalarNode(line, column, ScalarKind.String, value ?? string.Empty);
+        return new ScalarNode(line, column, ScalarKind.String, value ?? string.Empty) { IsPlainYaml = scalar.Style is ScalarStyle.Plain or ScalarStyle.Any };
     }
 
     private static DocumentNode ReadJson(string text, string prefix)

@@ -13,6 +13,9 @@ public interface IStatementGate
     /// </summary>
     string? SearchPath { get; }
 
+    /// <summary>At most this many sessions of the token on this node; null for no limit.</summary>
+    int? MaxConnectionsPerNode => null;
+
     bool TryCheck(string sql, out StatementVerdict verdict);
 
     ValueTask<StatementVerdict> CheckAsync(string sql);

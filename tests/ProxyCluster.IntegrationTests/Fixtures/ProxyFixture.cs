@@ -37,6 +37,17 @@ public sealed class ProxyFixture : IAsyncLifetime
           "allow": [ { "name": "write-orders", "statements": ["insert"], "tables": ["public.orders"], "functions": ["nextval"] } ] }
         """;
 
+    /// <summary>Reads users, at most two sessions at a time on a node.</summary>
+    public const string TwoSessionsPolicy = """
+        name: two-sessions
+        allow:
+          - name: read-users
+            statements: [select]
+            tables: [users]
+        settings:
+          max_connections_per_node: 2
+        """;
+
     private string _directory = string.Empty;
 
     public PostgresServer Postgres { get; private set; } = null!;
@@ -83,6 +94,7 @@ public sealed class ProxyFixture : IAsyncLifetime
         var policyDirectory = Directory.CreateDirectory(Path.Combine(_directory, "policies")).FullName;
         await File.WriteAllTextAsync(Path.Combine(policyDirectory, "users-reader.yaml"), UsersReaderPolicy);
         await File.WriteAllTextAsync(Path.Combine(policyDirectory, "orders-writer.json"), OrdersWriterPolicy);
+        await File.WriteAllTextAsync(Path.Combine(policyDirectory, "two-sessions.yaml"), TwoSessionsPolicy);
 
         var jwksFile = Path.Combine(_directory, "jwks.json");
         Idp.WriteJwks(jwksFile);
