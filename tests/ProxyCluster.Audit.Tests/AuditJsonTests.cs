@@ -129,7 +129,7 @@ public sealed class AuditJsonTests
     public void ReadLine_SplitAcrossSegments_ReadsTheSameRecord()
     {
         var bytes = Encoding.UTF8.GetBytes(SessionLine);
-        var sequence = Segments.Split(bytes, bytes.Length / 2);
+        var sequence = Protocol.Tests.Segments.Of(bytes[..(bytes.Length / 2)], bytes[(bytes.Length / 2)..]);
 
         Assert.Equal(Refused, AuditJson.ReadLine(sequence));
     }

@@ -65,35 +65,14 @@ internal static class ByteMutator
             cuts.Add(1 + random.Next(bytes.Length - 1));
         }
 
-        if (cuts.Count == 0)
-        {
-            return new ReadOnlySequence<byte>(bytes);
-        }
-
-        Chunk? first = null;
-        Chunk? last = null;
+        var parts = new List<byte[]>(cuts.Count + 1);
         var from = 0;
         foreach (var cut in cuts.Append(bytes.Length))
         {
-            var chunk = new Chunk(bytes.AsMemory(from, cut - from), last);
-            first ??= chunk;
-            last = chunk;
+            parts.Add(bytes[from..cut]);
             from = cut;
         }
 
-        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
-    }
-
-    private sealed class Chunk : ReadOnlySequenceSegment<byte>
-    {
-        public Chunk(ReadOnlyMemory<byte> memory, Chunk? previous)
-        {
-            Memory = memory;
-            if (previous is not null)
-            {
-                RunningIndex = previous.RunningIndex + previous.Memory.Length;
-                previous.Next = this;
-            }
-        }
+        return Protocol.Tests.Segments.Of([.. parts]);
     }
 }

@@ -43,7 +43,7 @@ public sealed class PreparedStatementsTests
         prepared.Prepared("s", Select);
         var bind = BindMessages.Bind("", "s", [], BindMessages.Text("split-value"), null);
 
-        prepared.Bound(Segments(bind, 3, 9, 17));
+        prepared.Bound(Protocol.Tests.Segments.Of(bind[..3], bind[3..9], bind[9..17], bind[17..]));
 
         Assert.Equal([new AuditParameter("split-value"), AuditParameter.Null], prepared.Executed(Body(BindMessages.Execute(""))).Parameters);
     }
@@ -80,33 +80,4 @@ public sealed class PreparedStatementsTests
     }
 
     private static ReadOnlySequence<byte> Body(byte[] message) => new(message, 5, message.Length - 5);
-
-    private static ReadOnlySequence<byte> Segments(byte[] bytes, params int[] cuts)
-    {
-        Segment? first = null;
-        Segment? last = null;
-        var start = 0;
-        foreach (var end in cuts.Append(bytes.Length))
-        {
-            var segment = new Segment(bytes.AsMemory(start, end - start), last);
-            first ??= segment;
-            last = segment;
-            start = end;
-        }
-
-        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, Segment? previous)
-        {
-            Memory = memory;
-            if (previous is not null)
-            {
-                RunningIndex = previous.RunningIndex + previous.Memory.Length;
-                previous.Next = this;
-            }
-        }
-    }
 }
