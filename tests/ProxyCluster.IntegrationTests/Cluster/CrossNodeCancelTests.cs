@@ -82,7 +82,7 @@ public sealed class CrossNodeCancelTests(ClusterFixture cluster)
                     key = new CancelRequest(BinaryPrimitives.ReadInt32BigEndian(body), BinaryPrimitives.ReadInt32BigEndian(body.AsSpan(4)));
                     break;
                 case 'E':
-                    Assert.Fail("the login failed: " + string.Join(", ", RawClient.ErrorsIn([code, .. Length(body), .. body]).Select(e => e.Message)));
+                    Assert.Fail("the login failed: " + Error(body).Message);
                     break;
                 case 'Z':
                     return key ?? throw new InvalidOperationException("no BackendKeyData before ReadyForQuery");
@@ -97,17 +97,13 @@ public sealed class CrossNodeCancelTests(ClusterFixture cluster)
             var (code, body) = await session.ReadMessageAsync(Timeout);
             if (code == (byte)'E')
             {
-                return RawClient.ErrorsIn([code, .. Length(body), .. body]).Single();
+                return Error(body);
             }
         }
     }
 
-    private static byte[] Length(byte[] body)
-    {
-        var length = new byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, body.Length + 4);
-        return length;
-    }
+    private static PostgresError Error(byte[] body) =>
+        ErrorResponseReader.TryRead(new System.Buffers.ReadOnlySequence<byte>(body), out var error) ? error! : throw new InvalidOperationException("malformed ErrorResponse");
 
     private async Task<bool> RunningAsync()
     {
