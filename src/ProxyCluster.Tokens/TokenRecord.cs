@@ -195,13 +195,16 @@ public sealed record TokenRecord
     }
 
     /// <summary>The SCRAM verifiers of <see cref="ActiveSecrets"/>, in the same order.</summary>
-    public IReadOnlyList<ScramVerifier> ActiveScramVerifiers(DateTimeOffset now)
+    public IReadOnlyList<ScramVerifier> ActiveScramVerifiers(DateTimeOffset now) => ScramVerifiersOf(ActiveSecrets(now));
+
+    /// <summary>The SCRAM verifier of each secret, in order (index i of one is index i of the other).</summary>
+    public static IReadOnlyList<ScramVerifier> ScramVerifiersOf(IReadOnlyList<TokenSecretVerifier> secrets)
     {
-        var active = ActiveSecrets(now);
-        var verifiers = new ScramVerifier[active.Count];
+        ArgumentNullException.ThrowIfNull(secrets);
+        var verifiers = new ScramVerifier[secrets.Count];
         for (var i = 0; i < verifiers.Length; i++)
         {
-            verifiers[i] = active[i].Scram;
+            verifiers[i] = secrets[i].Scram;
         }
 
         return verifiers;

@@ -105,7 +105,7 @@ public sealed class ClientAuthenticator
     {
         var now = _time.GetUtcNow();
         var secrets = token?.ActiveSecrets(now);
-        var verifiers = token?.ActiveScramVerifiers(now);
+        var verifiers = secrets is null ? null : TokenRecord.ScramVerifiersOf(secrets); // same order: the matched index finds the secret
         // Same exchange shape for unknown tokens, mechanisms included: nothing to probe.
         var exchange = (verifiers, channelBinding) switch
         {
