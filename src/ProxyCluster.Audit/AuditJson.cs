@@ -118,17 +118,8 @@ public static class AuditJson
 
         writer.WriteEndArray();
 
-        writer.WriteStartArray(AuditJsonNames.Relations);
-        for (var i = 0; i < record.Relations.Count; i++)
-        {
-            var relation = record.Relations[i];
-            writer.WriteStartObject();
-            writer.WriteString(AuditJsonNames.Name, relation.Name);
-            writer.WriteString(AuditJsonNames.Access, relation.Access);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
+        writer.WritePropertyName(AuditJsonNames.Relations);
+        AuditRelationJson.WriteArray(writer, record.Relations);
 
         writer.WriteString(AuditJsonNames.Decision, AuditJsonNames.Of(record.Decision));
         WriteOptional(writer, AuditJsonNames.Rule, record.Rule);
@@ -220,13 +211,7 @@ public static class AuditJson
             kinds[index++] = kind.GetString() ?? throw new JsonException("statement_kinds holds a null");
         }
 
-        var relationsElement = RequiredArray(root, "relations");
-        var relations = new AuditRelation[relationsElement.GetArrayLength()];
-        index = 0;
-        foreach (var relation in relationsElement.EnumerateArray())
-        {
-            relations[index++] = new AuditRelation(RequiredString(relation, "name"), RequiredString(relation, "access"));
-        }
+        var relations = AuditRelationJson.Read(RequiredArray(root, "relations"));
 
         return new StatementAuditRecord
         {

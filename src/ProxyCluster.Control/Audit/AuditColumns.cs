@@ -1,11 +1,11 @@
-using System.Text.Json;
 using ProxyCluster.Audit;
 
 namespace ProxyCluster.Control.Audit;
 
 /// <summary>
-/// The text the audit table holds for the record's enums and relations: the audit JSON format's names (what the
-/// migration's CHECKs allow), so a row reads the same as a line of the JSON-lines sink.
+/// The text the audit table holds for the record's enums: the audit JSON format's names (what the migration's
+/// CHECKs allow), so a row reads the same as a line of the JSON-lines sink. Relations and parameters are the
+/// format's own arrays (<see cref="AuditRelationJson"/>, <see cref="AuditParameterJson"/>).
 /// </summary>
 internal static class AuditColumns
 {
@@ -33,43 +33,6 @@ internal static class AuditColumns
 
     public static AuditDecision ParseDecision(string value) =>
         AuditNames.TryParse(value, out AuditDecision parsed) ? parsed : throw Unknown("decision", value);
-
-    /// <summary>The relations as the jsonb column holds them: <c>[{"name": …, "access": …}]</c>.</summary>
-    public static string RelationsJson(IReadOnlyList<AuditRelation> relations)
-    {
-        using var buffer = new MemoryStream(64 + (relations.Count * 48));
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            for (var i = 0; i < relations.Count; i++)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("name", relations[i].Name);
-                writer.WriteString("access", relations[i].Access);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-    }
-
-    public static AuditRelation[] ParseRelations(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        var array = document.RootElement;
-        var relations = new AuditRelation[array.GetArrayLength()];
-        var index = 0;
-        foreach (var relation in array.EnumerateArray())
-        {
-            relations[index++] = new AuditRelation(
-                relation.GetProperty("name").GetString() ?? "",
-                relation.TryGetProperty("access", out var access) ? access.GetString() ?? "" : "");
-        }
-
-        return relations;
-    }
 
     // Only a row written by a newer node could hold one, and the CHECKs make that a schema version this node refuses.
     private static InvalidOperationException Unknown(string column, string value) =>

@@ -160,7 +160,7 @@ public sealed class AuditQueries
                 ClientAddress = Text(reader, 9) ?? "",
                 Database = Text(reader, 10) ?? "",
                 StatementKinds = reader.IsDBNull(11) ? [] : reader.GetFieldValue<string[]>(11),
-                Relations = reader.IsDBNull(12) ? [] : AuditColumns.ParseRelations(reader.GetFieldValue<string>(12)),
+                Relations = reader.IsDBNull(12) ? [] : AuditRelationJson.Parse(reader.GetFieldValue<string>(12)),
                 Decision = AuditColumns.ParseDecision(RequiredText(reader, 13, id)),
                 Rule = Text(reader, 14),
                 Reason = Text(reader, 15),

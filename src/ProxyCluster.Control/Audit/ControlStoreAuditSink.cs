@@ -129,7 +129,7 @@ public sealed class ControlStoreAuditSink : IAuditSink
         await TextAsync(importer, record.Database, cancellationToken).ConfigureAwait(false);
         var kinds = record.StatementKinds as string[] ?? [.. record.StatementKinds];
         await importer.WriteAsync(kinds, NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(AuditColumns.RelationsJson(record.Relations), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(AuditRelationJson.ToJson(record.Relations), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, AuditColumns.Name(record.Decision), cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, record.Rule, cancellationToken).ConfigureAwait(false);
         await TextAsync(importer, record.Reason, cancellationToken).ConfigureAwait(false);
